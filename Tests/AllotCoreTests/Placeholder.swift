@@ -1,0 +1,5 @@
+import Testing
+
+@Test func AllotCoreBuilds() {
+  #expect(Bool(true))
+}

@@ -1,0 +1,5 @@
+import Testing
+
+@Test func AllotEndToEndBuilds() {
+  #expect(Bool(true))
+}

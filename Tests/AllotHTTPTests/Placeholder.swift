@@ -1,0 +1,5 @@
+import Testing
+
+@Test func AllotHTTPBuilds() {
+  #expect(Bool(true))
+}

@@ -1,0 +1,5 @@
+import Testing
+
+@Test func AllotReadersBuilds() {
+  #expect(Bool(true))
+}

@@ -1,0 +1,5 @@
+import Testing
+
+@Test func AllotStoreBuilds() {
+  #expect(Bool(true))
+}
