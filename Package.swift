@@ -56,7 +56,10 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .target(name: "AllotTestSupport", dependencies: ["AllotCore"]),
+    .target(
+      name: "AllotTestSupport",
+      dependencies: ["AllotCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+    ),
     .testTarget(name: "AllotCoreTests", dependencies: ["AllotCore", "AllotTestSupport"]),
     .testTarget(name: "AllotReadersTests", dependencies: ["AllotReaders", "AllotTestSupport"]),
     .testTarget(name: "AllotStoreTests", dependencies: ["AllotStore", "AllotTestSupport"]),

@@ -1,5 +1,5 @@
 import Testing
 
-@Test func AllotEndToEndBuilds() {
+@Test func endToEndBuilds() {
   #expect(Bool(true))
 }

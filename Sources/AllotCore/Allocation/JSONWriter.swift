@@ -1,0 +1,101 @@
+/// A minimal JSON byte writer: objects, arrays, strings and booleans, no whitespace. Strings are escaped
+/// as RFC 8259 requires (`"`, `\`, control characters); everything else, non-ASCII included, is written
+/// as its UTF-8 bytes. Commas are placed automatically.
+public struct JSONWriter: Sendable {
+  public private(set) var bytes: [UInt8]
+  private var needsComma = false
+
+  public init(capacity: Int = 512) {
+    bytes = []
+    bytes.reserveCapacity(capacity)
+  }
+
+  public mutating func beginObject() {
+    separate()
+    bytes.append(UInt8(ascii: "{"))
+    needsComma = false
+  }
+
+  public mutating func endObject() {
+    bytes.append(UInt8(ascii: "}"))
+    needsComma = true
+  }
+
+  public mutating func beginArray() {
+    separate()
+    bytes.append(UInt8(ascii: "["))
+    needsComma = false
+  }
+
+  public mutating func endArray() {
+    bytes.append(UInt8(ascii: "]"))
+    needsComma = true
+  }
+
+  /// An object key (plain ASCII, written without escaping).
+  public mutating func key(_ name: StaticString) {
+    separate()
+    bytes.append(UInt8(ascii: "\""))
+    bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+    bytes.append(UInt8(ascii: "\""))
+    bytes.append(UInt8(ascii: ":"))
+    needsComma = false
+  }
+
+  public mutating func string(_ value: String) {
+    separate()
+    Self.appendQuoted(value, to: &bytes)
+    needsComma = true
+  }
+
+  public mutating func bool(_ value: Bool) {
+    separate()
+    bytes.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
+    needsComma = true
+  }
+
+  /// `"key":"value"` pairs; nil values are omitted.
+  public mutating func field(_ name: StaticString, _ value: String?) {
+    guard let value else { return }
+    key(name)
+    string(value)
+  }
+
+  @inline(__always)
+  private mutating func separate() {
+    if needsComma { bytes.append(UInt8(ascii: ",")) }
+  }
+
+  private static let trueBytes: [UInt8] = Array("true".utf8)
+  private static let falseBytes: [UInt8] = Array("false".utf8)
+  private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+  /// Appends `value` as a JSON string literal.
+  public static func appendQuoted(_ value: String, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    var value = value
+    value.withUTF8 { buffer in
+      var runStart = 0
+      for i in 0..<buffer.count {
+        let u = buffer[i]
+        guard u < 0x20 || u == UInt8(ascii: "\"") || u == UInt8(ascii: "\\") else { continue }
+        if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<i])) }
+        runStart = i + 1
+        out.append(UInt8(ascii: "\\"))
+        switch u {
+        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+        case 0x0A: out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(UInt8(ascii: "t"))
+        case 0x08: out.append(UInt8(ascii: "b"))
+        case 0x0C: out.append(UInt8(ascii: "f"))
+        default:
+          out.append(contentsOf: [UInt8(ascii: "u"), 48, 48, hexDigits[Int(u >> 4)], hexDigits[Int(u & 0x0f)]])
+        }
+      }
+      if runStart < buffer.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart...])) }
+    }
+    out.append(UInt8(ascii: "\""))
+  }
+}

@@ -1,0 +1,172 @@
+/// SHA-256 (FIPS 180-4) in pure Swift: streaming `update` / `finalize`, or one-shot `hash`.
+///
+/// Used for row fingerprints (a million rows per file) and Tron's base58check checksum, so the block
+/// function works on raw pointers with the state in locals.
+public struct SHA256: Sendable {
+  private var h0: UInt32 = 0x6a09_e667
+  private var h1: UInt32 = 0xbb67_ae85
+  private var h2: UInt32 = 0x3c6e_f372
+  private var h3: UInt32 = 0xa54f_f53a
+  private var h4: UInt32 = 0x510e_527f
+  private var h5: UInt32 = 0x9b05_688c
+  private var h6: UInt32 = 0x1f83_d9ab
+  private var h7: UInt32 = 0x5be0_cd19
+  /// Bytes of an incomplete block (fewer than 64).
+  private var pending: [UInt8] = []
+  private var totalBytes: UInt64 = 0
+
+  public init() {}
+
+  /// The digest of `bytes` (32 bytes).
+  public static func hash<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
+    var h = SHA256()
+    h.update(bytes)
+    return h.finalize()
+  }
+
+  /// The digest of `bytes` as 64 lower-case hex digits.
+  public static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+    Hex.encode(hash(bytes))
+  }
+
+  public mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+    let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+      update(UnsafeRawBufferPointer(buffer))
+    }
+    if done == nil {
+      let copy = Array(bytes)
+      copy.withUnsafeBytes { update($0) }
+    }
+  }
+
+  public mutating func update(_ buffer: UnsafeRawBufferPointer) {
+    guard buffer.count > 0, let base = buffer.baseAddress else { return }
+    totalBytes &+= UInt64(buffer.count)
+    var offset = 0
+    if !pending.isEmpty {
+      let take = min(64 - pending.count, buffer.count)
+      pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<take]))
+      offset = take
+      if pending.count < 64 { return }
+      pending.withUnsafeBytes { block in
+        if let p = block.baseAddress { compress(p, blocks: 1) }
+      }
+      pending.removeAll(keepingCapacity: true)
+    }
+    let whole = (buffer.count - offset) / 64
+    if whole > 0 {
+      compress(base + offset, blocks: whole)
+      offset += whole * 64
+    }
+    if offset < buffer.count {
+      pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[offset...]))
+    }
+  }
+
+  /// Pads, processes the last block(s) and returns the 32-byte digest. The hasher should not be reused.
+  public mutating func finalize() -> [UInt8] {
+    let bitLength = totalBytes &* 8
+    var tail = pending
+    tail.append(0x80)
+    while tail.count % 64 != 56 { tail.append(0) }
+    for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+    tail.withUnsafeBytes { block in
+      if let p = block.baseAddress { compress(p, blocks: block.count / 64) }
+    }
+    pending.removeAll()
+    var out = [UInt8]()
+    out.reserveCapacity(32)
+    for word in [h0, h1, h2, h3, h4, h5, h6, h7] {
+      out.append(UInt8(truncatingIfNeeded: word >> 24))
+      out.append(UInt8(truncatingIfNeeded: word >> 16))
+      out.append(UInt8(truncatingIfNeeded: word >> 8))
+      out.append(UInt8(truncatingIfNeeded: word))
+    }
+    return out
+  }
+
+  /// Lower-case hex of the digest.
+  public mutating func finalizeHex() -> String { Hex.encode(finalize()) }
+
+  @inline(__always)
+  private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 &- n)) }
+
+  private mutating func compress(_ data: UnsafeRawPointer, blocks: Int) {
+    var a0 = h0
+    var b0 = h1
+    var c0 = h2
+    var d0 = h3
+    var e0 = h4
+    var f0 = h5
+    var g0 = h6
+    var k0 = h7
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+      Self.roundConstants.withUnsafeBufferPointer { k in
+        for block in 0..<blocks {
+          let p = data + block * 64
+          for i in 0..<16 {
+            w[i] = UInt32(bigEndian: p.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
+          }
+          for i in 16..<64 {
+            let x = w[i - 15]
+            let y = w[i - 2]
+            let s0 = Self.rotr(x, 7) ^ Self.rotr(x, 18) ^ (x >> 3)
+            let s1 = Self.rotr(y, 17) ^ Self.rotr(y, 19) ^ (y >> 10)
+            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+          }
+          var a = a0
+          var b = b0
+          var c = c0
+          var d = d0
+          var e = e0
+          var f = f0
+          var g = g0
+          var h = k0
+          for i in 0..<64 {
+            let s1 = Self.rotr(e, 6) ^ Self.rotr(e, 11) ^ Self.rotr(e, 25)
+            let ch = (e & f) ^ (~e & g)
+            let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
+            let s0 = Self.rotr(a, 2) ^ Self.rotr(a, 13) ^ Self.rotr(a, 22)
+            let maj = (a & b) ^ (a & c) ^ (b & c)
+            let t2 = s0 &+ maj
+            h = g
+            g = f
+            f = e
+            e = d &+ t1
+            d = c
+            c = b
+            b = a
+            a = t1 &+ t2
+          }
+          a0 = a0 &+ a
+          b0 = b0 &+ b
+          c0 = c0 &+ c
+          d0 = d0 &+ d
+          e0 = e0 &+ e
+          f0 = f0 &+ f
+          g0 = g0 &+ g
+          k0 = k0 &+ h
+        }
+      }
+    }
+    h0 = a0
+    h1 = b0
+    h2 = c0
+    h3 = d0
+    h4 = e0
+    h5 = f0
+    h6 = g0
+    h7 = k0
+  }
+
+  private static let roundConstants: [UInt32] = [
+    0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
+    0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
+    0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
+    0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
+    0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
+    0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
+    0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
+    0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
+  ]
+}

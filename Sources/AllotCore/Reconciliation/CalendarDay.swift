@@ -1,0 +1,154 @@
+/// A calendar date without time or zone (`2026-03-31`), the unit of due dates, windows and as-of.
+public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertible {
+  public let year: Int
+  public let month: Int
+  public let day: Int
+
+  /// Nil for dates that do not exist (`2026-02-30`) or years outside 1–9999.
+  public init?(year: Int, month: Int, day: Int) {
+    guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
+      day <= CalendarDay.daysInMonth(year: year, month: month)
+    else { return nil }
+    self.year = year
+    self.month = month
+    self.day = day
+  }
+
+  /// Parses `YYYY-MM-DD`, also the date part of an ISO 8601 timestamp (`2026-03-31T10:00:00Z`).
+  public init?<S: StringProtocol>(iso text: S) {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(10)
+    for u in text.utf8 {
+      if bytes.count == 10 { break }
+      bytes.append(u)
+    }
+    let rest = text.utf8.count - bytes.count
+    guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+    if rest > 0 {
+      let next = text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: 10)]
+      guard next == UInt8(ascii: "T") || next == UInt8(ascii: " ") || next == UInt8(ascii: "t") else {
+        return nil
+      }
+    }
+    guard let y = Self.number(bytes[0..<4]), let m = Self.number(bytes[5..<7]), let d = Self.number(bytes[8..<10])
+    else { return nil }
+    self.init(year: y, month: m, day: d)
+  }
+
+  private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
+    var n = 0
+    for u in digits {
+      guard u >= 48 && u <= 57 else { return nil }
+      n = n * 10 + Int(u - 48)
+    }
+    return n
+  }
+
+  /// Days since 1970-01-01 (negative before).
+  public var dayNumber: Int {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yoe = y - era * 400
+    let mp = (month + 9) % 12
+    let doy = (153 * mp + 2) / 5 + day - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return era * 146_097 + doe - 719_468
+  }
+
+  /// The date `dayNumber` days after 1970-01-01.
+  public init(dayNumber z0: Int) {
+    let z = z0 + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let d = doy - (153 * mp + 2) / 5 + 1
+    let m = mp < 10 ? mp + 3 : mp - 9
+    self.year = yoe + era * 400 + (m <= 2 ? 1 : 0)
+    self.month = m
+    self.day = d
+  }
+
+  public func adding(days: Int) -> CalendarDay { CalendarDay(dayNumber: dayNumber + days) }
+
+  public var description: String {
+    func pad(_ v: Int, _ w: Int) -> String {
+      let s = String(v)
+      return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
+    }
+    return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+  }
+
+  public static func < (a: CalendarDay, b: CalendarDay) -> Bool {
+    (a.year, a.month, a.day) < (b.year, b.month, b.day)
+  }
+
+  public static func daysInMonth(year: Int, month: Int) -> Int {
+    switch month {
+    case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+    case 4, 6, 9, 11: return 30
+    default: return 31
+    }
+  }
+}
+
+/// An ISO 8601 timestamp reduced to what matching needs: seconds since 1970 in UTC, for ordering
+/// (ties broken by id) and for the date window.
+public enum Timestamp {
+  /// Parses `YYYY-MM-DD`, `YYYY-MM-DDThh:mm[:ss[.fff]]` with `Z`, `±hh:mm`, `±hhmm` or no zone (UTC).
+  public static func seconds(_ text: String) -> Int64? {
+    var copy = text
+    return copy.withUTF8 { seconds(utf8: $0) }
+  }
+
+  static func seconds(utf8 u: UnsafeBufferPointer<UInt8>) -> Int64? {
+    guard u.count >= 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
+    func num(_ a: Int, _ b: Int) -> Int? {
+      var n = 0
+      for k in a..<b {
+        guard (48...57).contains(u[k]) else { return nil }
+        n = n * 10 + Int(u[k] - 48)
+      }
+      return n
+    }
+    guard let y = num(0, 4), let mo = num(5, 7), let d = num(8, 10),
+      let day = CalendarDay(year: y, month: mo, day: d)
+    else { return nil }
+    var secs = Int64(day.dayNumber) * 86_400
+    if u.count == 10 { return secs }
+    guard u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: " ") || u[10] == UInt8(ascii: "t") else {
+      return nil
+    }
+    var i = 11
+    func two() -> Int? {
+      guard i + 1 < u.count, (48...57).contains(u[i]), (48...57).contains(u[i + 1]) else { return nil }
+      defer { i += 2 }
+      return Int(u[i] - 48) * 10 + Int(u[i + 1] - 48)
+    }
+    guard let h = two(), i < u.count, u[i] == UInt8(ascii: ":") else { return nil }
+    i += 1
+    guard let m = two() else { return nil }
+    var s = 0
+    if i < u.count, u[i] == UInt8(ascii: ":") {
+      i += 1
+      guard let sv = two() else { return nil }
+      s = sv
+    }
+    if i < u.count, u[i] == UInt8(ascii: ".") || u[i] == UInt8(ascii: ",") {
+      i += 1
+      while i < u.count, (48...57).contains(u[i]) { i += 1 }
+    }
+    guard h < 24, m < 60, s < 61 else { return nil }
+    secs += Int64(h * 3600 + m * 60 + s)
+    if i == u.count { return secs }
+    if u[i] == UInt8(ascii: "Z") || u[i] == UInt8(ascii: "z") { return i + 1 == u.count ? secs : nil }
+    guard u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-") else { return nil }
+    let sign: Int64 = u[i] == UInt8(ascii: "+") ? 1 : -1
+    i += 1
+    guard let oh = two() else { return nil }
+    if i < u.count, u[i] == UInt8(ascii: ":") { i += 1 }
+    guard let om = two(), i == u.count else { return nil }
+    return secs - sign * Int64(oh * 3600 + om * 60)
+  }
+}

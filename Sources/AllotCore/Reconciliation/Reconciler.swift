@@ -1,0 +1,433 @@
+/// Matches expected payouts with Magma transactions in stages, each match recording its rule:
+/// reference → exact → tolerance → split → wallet → mismatch. Never guesses: a transaction two
+/// payouts could take sends both to `needs_review`. Hash maps keep it linear in the input size.
+public enum Reconciler {
+  public static func reconcile(
+    expected: [ExpectedPayout], transactions: [MagmaTransaction], settings: ReconciliationSettings
+  ) -> ReconciliationResult {
+    var state = ReconcilerState(expected: expected, transactions: transactions, settings: settings)
+    state.matchByReference()
+    state.matchExact()
+    state.matchBySlot()
+    state.matchMismatches()
+    return state.finish()
+  }
+}
+
+/// Working state of one reconciliation.
+struct ReconcilerState {
+  let expected: [ExpectedPayout]
+  let txs: [MagmaTransaction]
+  let settings: ReconciliationSettings
+  /// Activity time of each transaction (completion, else creation; seconds since 1970) for windows,
+  /// `Int64.min` when unknown.
+  var txTime: [Int64]
+  /// Creation time (else completion) for ordering: ties are broken by (this, id).
+  var txOrder: [Int64]
+  var txStatus: [MagmaTransaction.StatusClass]
+  var txPayout: [Bool]
+  var txClaimed: [Bool]
+  /// First linked transaction per expected payout (-1 none); further ones in `moreLinks`.
+  var firstLink: [Int32]
+  var moreLinks: [Int32: [Int32]] = [:]
+  var rule: [MatchRule?]
+  var review: [ReviewCause?]
+  var peer: [Int32]
+
+  init(expected: [ExpectedPayout], transactions: [MagmaTransaction], settings: ReconciliationSettings) {
+    self.expected = expected
+    self.txs = transactions
+    self.settings = settings
+    let m = transactions.count
+    txTime = [Int64](repeating: .min, count: m)
+    txOrder = [Int64](repeating: .min, count: m)
+    txStatus = [MagmaTransaction.StatusClass](repeating: .unknown, count: m)
+    txPayout = [Bool](repeating: true, count: m)
+    for i in 0..<m {
+      let t = transactions[i]
+      let created = t.createdAt.isEmpty ? nil : Timestamp.seconds(t.createdAt)
+      let completed = t.completedAt.isEmpty ? nil : Timestamp.seconds(t.completedAt)
+      txTime[i] = completed ?? created ?? .min
+      txOrder[i] = created ?? completed ?? .min
+      txStatus[i] = t.statusClass
+      txPayout[i] = !t.isNonPayout
+    }
+    txClaimed = txPayout.map { !$0 }
+    let n = expected.count
+    firstLink = [Int32](repeating: -1, count: n)
+    rule = [MatchRule?](repeating: nil, count: n)
+    review = [ReviewCause?](repeating: nil, count: n)
+    peer = [Int32](repeating: -1, count: n)
+  }
+
+  // MARK: helpers
+
+  func isOpen(_ e: Int) -> Bool { rule[e] == nil && review[e] == nil }
+
+  mutating func link(_ e: Int, _ t: Int32) {
+    txClaimed[Int(t)] = true
+    if firstLink[e] < 0 {
+      firstLink[e] = t
+    } else {
+      moreLinks[Int32(e), default: []].append(t)
+    }
+  }
+
+  func links(_ e: Int) -> [Int32] {
+    guard firstLink[e] >= 0 else { return [] }
+    var all = [firstLink[e]]
+    if let more = moreLinks[Int32(e)] { all += more }
+    return all
+  }
+
+  /// (time, id) order.
+  func before(_ a: Int32, _ b: Int32) -> Bool {
+    let ta = txOrder[Int(a)]
+    let tb = txOrder[Int(b)]
+    if ta != tb { return ta < tb }
+    let ia = txs[Int(a)].id
+    let ib = txs[Int(b)].id
+    if ia != ib { return ia < ib }
+    return a < b
+  }
+
+  func inWindow(_ t: Int32, _ e: Int) -> Bool {
+    guard let due = expected[e].dueDate else { return true }
+    let time = txTime[Int(t)]
+    guard time != .min else { return false }
+    let day = Int(time >= 0 ? time / 86_400 : (time - 86_399) / 86_400)
+    return abs(day - due.dayNumber) <= settings.windowDays
+  }
+
+  func sameSlot(_ t: Int32, _ e: Int) -> Bool {
+    let x = txs[Int(t)]
+    let p = expected[e]
+    return MatchKeys.walletsEqual(x.destinationAddress, p.wallet)
+      && AsciiText.equalsIgnoringCase(x.currency, p.currency)
+      && AsciiText.equalsIgnoringCase(x.network, p.network)
+  }
+
+  func sameExpectedKey(_ a: Int, _ b: Int) -> Bool {
+    let x = expected[a]
+    let y = expected[b]
+    return x.amount == y.amount && MatchKeys.walletsEqual(x.wallet, y.wallet)
+      && AsciiText.equalsIgnoringCase(x.currency, y.currency)
+      && AsciiText.equalsIgnoringCase(x.network, y.network)
+  }
+
+  /// Sends `group` to review with `candidates` linked (claimed so they are not reported twice).
+  mutating func sendToReview(_ e: Int, cause: ReviewCause, candidates: [Int32], peer other: Int32 = -1) {
+    review[e] = cause
+    if peer[e] < 0 { peer[e] = other }
+    for t in candidates where !links(e).contains(t) { link(e, t) }
+  }
+
+  // MARK: stage 1: reference
+
+  mutating func matchByReference() {
+    // Every reference, Magna key and Magna id of every expected payout.
+    var refText: [String] = []
+    var refOwner: [Int32] = []
+    refText.reserveCapacity(expected.count)
+    refOwner.reserveCapacity(expected.count)
+    for (e, p) in expected.enumerated() {
+      for r in [p.reference, p.magnaKey ?? "", p.magnaId ?? ""] where !r.isEmpty {
+        refText.append(r)
+        refOwner.append(Int32(e))
+      }
+    }
+    guard !refText.isEmpty else { return }
+    var map = HashMultiMap(expectedKeys: refText.count, itemCount: refText.count)
+    for i in stride(from: refText.count - 1, through: 0, by: -1) {
+      map.insert(hash: MatchKeys.textHash(refText[i]), item: Int32(i))
+    }
+    var owners: [Int32] = []
+    var byExpected: [Int32: [Int32]] = [:]
+    var order: [Int32] = []
+    for t in 0..<txs.count where txPayout[t] {
+      owners.removeAll(keepingCapacity: true)
+      let x = txs[t]
+      if !x.memo.isEmpty { Self.findReferences(in: x.memo, map: map, refText: refText, refOwner: refOwner, into: &owners) }
+      if !x.invoiceNumber.isEmpty {
+        Self.findReferences(in: x.invoiceNumber, map: map, refText: refText, refOwner: refOwner, into: &owners)
+      }
+      if owners.isEmpty { continue }
+      for o in owners {
+        if byExpected[o] == nil { order.append(o) }
+        byExpected[o, default: []].append(Int32(t))
+      }
+      if owners.count > 1 {
+        for o in owners {
+          let other = owners.first { $0 != o } ?? -1
+          review[Int(o)] = .sharedTransaction
+          if peer[Int(o)] < 0 { peer[Int(o)] = other }
+        }
+      }
+    }
+    for e in order {
+      for t in byExpected[e] ?? [] { link(Int(e), t) }
+      if review[Int(e)] == nil { rule[Int(e)] = .reference }
+    }
+  }
+
+  /// Looks up every token of `text` (and the whole trimmed text) among the references.
+  static func findReferences(
+    in text: String, map: HashMultiMap, refText: [String], refOwner: [Int32], into owners: inout [Int32]
+  ) {
+    var copy = text
+    copy.withUTF8 { u in
+      func lookup(_ a: Int, _ b: Int) {
+        guard b > a, let base = u.baseAddress else { return }
+        let token = UnsafeBufferPointer(start: base + a, count: b - a)
+        var item = map.first(MatchKeys.textHash(token))
+        while item >= 0 {
+          let i = Int(item)
+          if MatchKeys.equalsIgnoringCase(token, refText[i]), !owners.contains(refOwner[i]) {
+            owners.append(refOwner[i])
+          }
+          item = map.next(after: item)
+        }
+      }
+      func isSeparator(_ c: UInt8) -> Bool {
+        switch c {
+        case 32, 9, 10, 13, 44, 59, 40, 41, 91, 93, 123, 125, 34, 39, 124, 60, 62: return true
+        default: return false
+        }
+      }
+      // Whole text, trimmed.
+      var a = 0
+      var b = u.count
+      while a < b && isSeparator(u[a]) { a += 1 }
+      while b > a && isSeparator(u[b - 1]) { b -= 1 }
+      lookup(a, b)
+      // Tokens, with a leading `#` and trailing `.` `:` dropped.
+      var i = 0
+      while i < u.count {
+        while i < u.count && isSeparator(u[i]) { i += 1 }
+        var start = i
+        while i < u.count && !isSeparator(u[i]) { i += 1 }
+        var end = i
+        if end - start == b - a && start == a { continue }
+        if start < end && u[start] == UInt8(ascii: "#") { start += 1 }
+        while end > start && (u[end - 1] == UInt8(ascii: ".") || u[end - 1] == UInt8(ascii: ":")) { end -= 1 }
+        lookup(start, end)
+      }
+    }
+  }
+
+  // MARK: stage 2: exact
+
+  mutating func matchExact() {
+    let open = (0..<expected.count).filter { isOpen($0) }
+    guard !open.isEmpty else { return }
+    var expHash = [UInt64](repeating: 0, count: expected.count)
+    var expMap = HashMultiMap(expectedKeys: open.count, itemCount: expected.count)
+    for e in open.reversed() {
+      let p = expected[e]
+      let h = MatchKeys.exactHash(wallet: p.wallet, currency: p.currency, network: p.network, amount: p.amount)
+      expHash[e] = h
+      expMap.insert(hash: h, item: Int32(e))
+    }
+    var txMap = HashMultiMap(expectedKeys: txs.count, itemCount: txs.count)
+    for t in stride(from: txs.count - 1, through: 0, by: -1) where !txClaimed[t] {
+      let x = txs[t]
+      txMap.insert(
+        hash: MatchKeys.exactHash(
+          wallet: x.destinationAddress, currency: x.currency, network: x.network, amount: x.amount),
+        item: Int32(t))
+    }
+    var done = [Bool](repeating: false, count: expected.count)
+    for e in open where !done[e] {
+      let h = expHash[e]
+      var candidates: [Int32] = []
+      var item = txMap.first(h)
+      while item >= 0 {
+        if !txClaimed[Int(item)] && sameSlot(item, e) && txs[Int(item)].amount == expected[e].amount {
+          candidates.append(item)
+        }
+        item = txMap.next(after: item)
+      }
+      var group: [Int] = []
+      var g = expMap.first(h)
+      while g >= 0 {
+        if !done[Int(g)] && isOpen(Int(g)) && sameExpectedKey(Int(g), e) { group.append(Int(g)) }
+        g = expMap.next(after: g)
+      }
+      for member in group { done[member] = true }
+      if candidates.isEmpty { continue }
+      if candidates.count > 1 { candidates.sort(by: before) }
+      if group.count <= 1 {
+        for t in candidates { link(e, t) }
+        rule[e] = .exact
+        continue
+      }
+      resolveByWindow(group: group, candidates: candidates, rule: .exact)
+    }
+  }
+
+  /// Several payouts share the same key: each takes the single candidate inside its own window when
+  /// no other payout wants it; the rest go to review.
+  mutating func resolveByWindow(group: [Int], candidates: [Int32], rule matchRule: MatchRule) {
+    var wanted: [Int32: [Int]] = [:]
+    var own: [[Int32]] = []
+    for e in group {
+      let c = candidates.filter { inWindow($0, e) }
+      own.append(c)
+      for t in c { wanted[t, default: []].append(e) }
+    }
+    var unwanted = candidates.filter { wanted[$0] == nil }
+    var withoutCandidates: [Int] = []
+    for (k, e) in group.enumerated() {
+      let c = own[k]
+      if c.isEmpty {
+        withoutCandidates.append(e)
+      } else if c.count == 1, let w = wanted[c[0]], w.count == 1 {
+        link(e, c[0])
+        rule[e] = matchRule
+      } else if c.count > 1 {
+        sendToReview(e, cause: .severalCandidates, candidates: c)
+      } else {
+        let other = wanted[c[0]]?.first { $0 != e } ?? -1
+        sendToReview(e, cause: .sharedTransaction, candidates: c, peer: Int32(other))
+      }
+    }
+    if !unwanted.isEmpty && !withoutCandidates.isEmpty {
+      unwanted.sort(by: before)
+      for e in withoutCandidates {
+        let other = withoutCandidates.first { $0 != e } ?? group.first { $0 != e } ?? -1
+        sendToReview(e, cause: .severalCandidates, candidates: unwanted, peer: Int32(other))
+      }
+    }
+  }
+
+  // MARK: stages 3–5: tolerance, split, wallet (same wallet, currency and network)
+
+  mutating func matchBySlot() {
+    let open = (0..<expected.count).filter { isOpen($0) }
+    guard !open.isEmpty else { return }
+    var slotMap = HashMultiMap(expectedKeys: txs.count, itemCount: txs.count)
+    var any = false
+    for t in stride(from: txs.count - 1, through: 0, by: -1) where !txClaimed[t] {
+      let x = txs[t]
+      slotMap.insert(
+        hash: MatchKeys.slotHash(wallet: x.destinationAddress, currency: x.currency, network: x.network),
+        item: Int32(t))
+      any = true
+    }
+    guard any else { return }
+    var pool: [Int: [Int32]] = [:]
+    for e in open {
+      let p = expected[e]
+      var c: [Int32] = []
+      var item = slotMap.first(MatchKeys.slotHash(wallet: p.wallet, currency: p.currency, network: p.network))
+      while item >= 0 {
+        if sameSlot(item, e) { c.append(item) }
+        item = slotMap.next(after: item)
+      }
+      if !c.isEmpty {
+        c.sort(by: before)
+        pool[e] = c
+      }
+    }
+    guard !pool.isEmpty else { return }
+    let order = pool.keys.sorted()
+    let tol = settings.tolerance
+    // Tolerance: amount within tolerance and inside the window.
+    assignUnique(order: order, rule: .tolerance) { s, e in
+      (pool[e] ?? []).filter {
+        !s.txClaimed[Int($0)] && s.inWindow($0, e)
+          && tol.accepts(paid: s.txs[Int($0)].amount, expected: s.expected[e].amount)
+      }
+    }
+    matchSplits(order: order, pool: pool)
+    // Wallet: the only transaction to this wallet, currency and network inside the window.
+    assignUnique(order: order, rule: .wallet) { s, e in
+      (pool[e] ?? []).filter { !s.txClaimed[Int($0)] && s.inWindow($0, e) }
+    }
+  }
+
+  /// Accepts a candidate only when it is the payout's only one and no other payout wants it.
+  mutating func assignUnique(order: [Int], rule matchRule: MatchRule, candidates: (Self, Int) -> [Int32]) {
+    var proposals: [(Int, [Int32])] = []
+    var wanted: [Int32: [Int]] = [:]
+    for e in order where isOpen(e) {
+      let c = candidates(self, e)
+      if c.isEmpty { continue }
+      proposals.append((e, c))
+      for t in c { wanted[t, default: []].append(e) }
+    }
+    for (e, c) in proposals {
+      if c.count == 1, let w = wanted[c[0]], w.count == 1 {
+        link(e, c[0])
+        rule[e] = matchRule
+      } else if c.count > 1 {
+        sendToReview(e, cause: .severalCandidates, candidates: c)
+      } else {
+        let other = wanted[c[0]]?.first { $0 != e } ?? -1
+        sendToReview(e, cause: .sharedTransaction, candidates: c, peer: Int32(other))
+      }
+    }
+  }
+
+  mutating func matchSplits(order: [Int], pool: [Int: [Int32]]) {
+    var proposals: [(Int, [Int32], ambiguous: Bool)] = []
+    var wanted: [Int32: [Int]] = [:]
+    for e in order where isOpen(e) {
+      let target = expected[e].amount
+      let c = (pool[e] ?? []).filter {
+        !txClaimed[Int($0)] && txStatus[Int($0)] != .failed && inWindow($0, e)
+          && txs[Int($0)].amount.isPositive && txs[Int($0)].amount < target
+      }
+      guard c.count >= 2, c.count <= settings.maxSplitCandidates else { continue }
+      let found = SplitSearch.search(
+        amounts: c.map { txs[Int($0)].amount }, target: target, tolerance: settings.tolerance,
+        maxParts: settings.maxSplitParts)
+      guard let first = found.first else { continue }
+      let pick = first.map { c[$0] }
+      let ambiguous = found.count > 1
+      let involved = ambiguous ? Array(Set(found.flatMap { $0 }).sorted().map { c[$0] }) : pick
+      proposals.append((e, involved, ambiguous))
+      for t in involved { wanted[t, default: []].append(e) }
+    }
+    for (e, c, ambiguous) in proposals {
+      let shared = c.compactMap { wanted[$0]?.first { $0 != e } }.first
+      if ambiguous {
+        sendToReview(e, cause: .severalSplits, candidates: c)
+      } else if let shared {
+        sendToReview(e, cause: .sharedTransaction, candidates: c, peer: Int32(shared))
+      } else {
+        for t in c { link(e, t) }
+        rule[e] = .split
+      }
+    }
+  }
+
+  // MARK: stage 6: same wallet and amount, other currency or network
+
+  mutating func matchMismatches() {
+    let open = (0..<expected.count).filter { isOpen($0) }
+    guard !open.isEmpty else { return }
+    var map = HashMultiMap(expectedKeys: txs.count, itemCount: txs.count)
+    for t in stride(from: txs.count - 1, through: 0, by: -1) where !txClaimed[t] {
+      let x = txs[t]
+      map.insert(hash: MatchKeys.walletAmountHash(wallet: x.destinationAddress, amount: x.amount), item: Int32(t))
+    }
+    assignUnique(order: open, rule: .mismatch) { s, e in
+      let p = s.expected[e]
+      var c: [Int32] = []
+      var item = map.first(MatchKeys.walletAmountHash(wallet: p.wallet, amount: p.amount))
+      while item >= 0 {
+        let x = s.txs[Int(item)]
+        if !s.txClaimed[Int(item)] && s.txStatus[Int(item)] != .failed
+          && MatchKeys.walletsEqual(x.destinationAddress, p.wallet) && x.amount == p.amount
+          && !(AsciiText.equalsIgnoringCase(x.currency, p.currency)
+            && AsciiText.equalsIgnoringCase(x.network, p.network))
+        {
+          c.append(item)
+        }
+        item = map.next(after: item)
+      }
+      return c.count > 1 ? c.sorted(by: s.before) : c
+    }
+  }
+}

@@ -1,0 +1,130 @@
+extension ReconciliationResult {
+  /// One sentence explaining the outcome of expected payout `e`, field by field
+  /// ("paid 997.00 of 1000.00 by tx-1, 3.00 short, within 0.5 %").
+  public func reason(forExpected e: Int) -> String {
+    let p = expected[e]
+    let o = outcomes[e]
+    let linked = linkedTransactions(e).map { transactions[Int($0)] }
+    let cur = p.currency
+    func amt(_ d: ExactDecimal) -> String { Self.format(d, like: p.amount) }
+    func ids(_ list: [MagmaTransaction]) -> String { list.map(\.id).joined(separator: ", ") }
+    let completed = linked.filter { $0.statusClass == .completed }
+    let by = completed.count == 1 ? " by \(completed[0].id)" : completed.isEmpty ? "" : " by \(ids(completed))"
+    let how: String
+    switch o.rule {
+    case .reference?: how = " (reference \(p.reference) in memo or invoice number)"
+    case .exact?: how = " (same wallet, currency, network and amount)"
+    case .tolerance?: how = " (same wallet, currency and network, within \(settings.windowDays) days of the due date)"
+    case .wallet?: how = " (only transaction to this wallet within \(settings.windowDays) days of the due date)"
+    default: how = ""
+    }
+    let failedNote: String = {
+      let failed = linked.filter { $0.statusClass == .failed }
+      guard !failed.isEmpty, o.category != .failedPayout else { return "" }
+      return "; \(ids(failed)) \(failed.count == 1 ? "was" : "were") \(failed.map(\.status).joined(separator: "/"))"
+    }()
+    let diff = o.difference.magnitude
+    switch o.category {
+    case .matched:
+      if o.rule == .split {
+        let parts = completed.map { "\($0.id) \(amt($0.amount))" }.joined(separator: " + ")
+        return "paid \(amt(o.paid)) of \(amt(p.amount)) \(cur) in \(completed.count) parts (\(parts))\(failedNote)"
+      }
+      return "paid \(amt(o.paid)) of \(amt(p.amount)) \(cur)\(by)\(how)\(failedNote)"
+    case .matchedWithinTolerance:
+      let side = o.difference.isNegative ? "short" : "over"
+      var feeNote = ""
+      if completed.count == 1, let fee = completed[0].fee, completed[0].amount.adding(fee) == p.amount {
+        feeNote = " (the fee \(amt(fee)) makes up the difference)"
+      }
+      let parts = o.rule == .split ? " in \(completed.count) parts" : ""
+      return
+        "paid \(amt(o.paid)) of \(amt(p.amount)) \(cur)\(by)\(parts), \(amt(diff)) \(side), within \(settings.tolerance)\(feeNote)\(failedNote)"
+    case .partiallyPaid:
+      return
+        "paid \(amt(o.paid)) of \(amt(p.amount)) \(cur)\(by), \(amt(diff)) short, beyond the \(settings.tolerance) tolerance\(how)\(failedNote)"
+    case .overpaid:
+      return
+        "paid \(amt(o.paid)) of \(amt(p.amount)) \(cur)\(by), \(amt(diff)) too much, beyond the \(settings.tolerance) tolerance\(how)\(failedNote)"
+    case .duplicatePayout:
+      return
+        "\(completed.count) completed transactions each pay the full \(amt(p.amount)) \(cur) (\(ids(completed))): \(amt(diff)) paid too much\(failedNote)"
+    case .inFlight:
+      let pending = linked.filter { $0.statusClass == .inFlight }
+      let list = pending.map { "\($0.id) for \(amt($0.amount)) is \($0.status)" }.joined(separator: "; ")
+      let already = o.paid.isZero ? "" : "paid \(amt(o.paid)) of \(amt(p.amount)) so far; "
+      return "\(already)\(list): not completed yet\(failedNote)"
+    case .failedPayout:
+      let list = linked.map { "\($0.id) for \(amt($0.amount)) \($0.status)" }.joined(separator: "; ")
+      return "\(list); nothing else paid \(amt(p.amount)) \(cur)"
+    case .missing, .notYetDue:
+      let due = p.dueDate ?? settings.asOf
+      let end = due.adding(days: settings.windowDays)
+      if o.category == .missing {
+        return
+          "no transaction pays \(amt(p.amount)) \(cur) on \(p.network) to \(p.wallet); due \(due), the \(settings.windowDays)-day window ended \(end), before \(settings.asOf)"
+      }
+      return
+        "no transaction yet; due \(due), the \(settings.windowDays)-day window runs until \(end), after \(settings.asOf)"
+    case .tokenMismatch:
+      let x = linked.first
+      return
+        "\(x?.id ?? "?") paid \(amt(x?.amount ?? .zero)) \(x?.currency ?? "") on \(x?.network ?? "") to this wallet; expected \(cur) on \(p.network)"
+    case .networkMismatch:
+      let x = linked.first
+      return
+        "\(x?.id ?? "?") paid \(amt(x?.amount ?? .zero)) \(x?.currency ?? "") on \(x?.network ?? "") to this wallet; expected network \(p.network)"
+    case .needsReview:
+      let peerRef = o.peer >= 0 && Int(o.peer) < expected.count ? expected[Int(o.peer)].reference : nil
+      let list = ids(linked)
+      switch o.review {
+      case .sharedTransaction?:
+        return
+          "\(list) could pay this payout and \(peerRef.map { "payout \($0)" } ?? "another payout"); allot does not guess, decide which by hand"
+      case .severalCandidates?:
+        return "\(linked.count) transactions could pay \(amt(p.amount)) \(cur) (\(list)); allot does not guess, decide which by hand"
+      case .severalSplits?:
+        return "several groups of transactions among \(list) add up to \(amt(p.amount)) \(cur); decide which by hand"
+      case .otherWallet?:
+        let other = linked.first { !MatchKeys.walletsEqual($0.destinationAddress, p.wallet) }
+        return
+          "\(other?.id ?? list) names reference \(p.reference) but went to \(other?.destinationAddress ?? "another wallet"), not \(p.wallet)"
+      case .unknownStatus?:
+        let odd = linked.filter { $0.statusClass == .unknown }
+        return "\(ids(odd)) has status \(odd.map { "\"\($0.status)\"" }.joined(separator: ", ")), which allot does not know"
+      case .currencyAndNetwork?:
+        let x = linked.first
+        return
+          "\(x?.id ?? list) paid \(amt(p.amount)) to this wallet but in \(x?.currency ?? "?") on \(x?.network ?? "?"); expected \(cur) on \(p.network)"
+      case nil:
+        return "needs a person to look at it (\(list))"
+      }
+    case .unexpectedTransaction, .nonPayout:
+      return ""
+    }
+  }
+
+  /// Why a transaction matched no expected payout.
+  public func reason(for u: UnmatchedTransaction) -> String {
+    let t = transactions[u.transactionIndex]
+    if u.category == .nonPayout {
+      let kind = t.type.isEmpty ? "non-payout" : t.type
+      return "\(kind) transaction: not a payout, listed for completeness"
+    }
+    let to = t.destinationAddress.isEmpty ? "no destination" : t.destinationAddress
+    let status: String
+    switch t.statusClass {
+    case .completed: status = "completed"
+    case .inFlight: status = "\(t.status) (not completed yet)"
+    case .failed: status = "\(t.status) (nothing moved)"
+    case .unknown: status = "status \"\(t.status)\""
+    }
+    return "no expected payout matches \(t.amount) \(t.currency) on \(t.network.isEmpty ? "?" : t.network) to \(to); \(status)"
+  }
+
+  /// `d` with at least as many fractional digits as `reference` (`997` like `1000.00` → `997.00`).
+  public static func format(_ d: ExactDecimal, like reference: ExactDecimal) -> String {
+    if d.scale < reference.scale, let r = d.rescaled(to: reference.scale) { return r.description }
+    return d.description
+  }
+}

@@ -1,0 +1,253 @@
+/// Turns the rows of a payouts file into `ExpectedPayout`s, streaming: feed every row (header first,
+/// title rows above it allowed) to `consume`, then call `finish`. Bad rows are skipped with an `Issue`
+/// naming row and column; nothing crashes.
+public struct PayoutTable: Sendable {
+  public private(set) var payouts: [ExpectedPayout] = []
+  public private(set) var issues = IssueList()
+  private var columns: ReconciliationColumns<PayoutField>?
+  private let mapping: [String: String]
+  private var firstRow: SheetRow?
+  private var references: [String: Int] = [:]
+
+  public init(mapping: [String: String] = [:]) { self.mapping = mapping }
+
+  public var headerFound: Bool { columns != nil }
+
+  public mutating func consume(_ row: SheetRow) {
+    if row.isBlank { return }
+    guard let columns else {
+      if firstRow == nil { firstRow = row }
+      if ReconciliationColumns<PayoutField>.looksLikeHeader(row) || (!mapping.isEmpty && row.rowNumber == firstRow?.rowNumber) {
+        var found: [Issue] = []
+        let c = ReconciliationColumns<PayoutField>.resolve(header: row, mapping: mapping, issues: &found)
+        found.forEach { issues.append($0) }
+        self.columns = c
+      }
+      return
+    }
+    let n = row.rowNumber
+    var ok = true
+    func fail(_ f: PayoutField, _ code: String, _ message: String, _ value: String?) {
+      issues.append(
+        Issue(
+          row: n, column: columns.columnName(f), field: f.rawValue, severity: .error, code: code, message: message,
+          value: value))
+      ok = false
+    }
+    let reference = columns.text(.reference, in: row)
+    let wallet = columns.text(.wallet, in: row)
+    let currency = columns.text(.currency, in: row)
+    let network = columns.text(.network, in: row)
+    if reference.isEmpty { fail(.reference, "reference.missing", "The payout has no reference.", nil) }
+    if wallet.isEmpty { fail(.wallet, "wallet.missing", "The payout has no wallet address.", nil) }
+    if currency.isEmpty { fail(.currency, "currency.missing", "The payout has no currency (USDC, USDT, USD).", nil) }
+    if network.isEmpty { fail(.network, "network.missing", "The payout has no network (ethereum, polygon, ...).", nil) }
+    let amountText = columns.text(.amount, in: row)
+    var amount = ExactDecimal.zero
+    switch AmountText.parse(amountText) {
+    case .success(let v):
+      if v.isPositive { amount = v } else {
+        fail(.amount, "amount.not_positive", "Amount must be greater than zero (found \(amountText)).", amountText)
+      }
+    case .failure(let problem):
+      fail(.amount, problem.code, problem.message, amountText)
+    }
+    var due: CalendarDay? = nil
+    let dueText = columns.text(.dueDate, in: row)
+    if !dueText.isEmpty {
+      if let d = CalendarDay(iso: dueText) {
+        due = d
+      } else {
+        fail(.dueDate, "due_date.invalid", "Due date \"\(dueText)\" is not a date; write it as YYYY-MM-DD.", dueText)
+      }
+    }
+    guard ok else { return }
+    if let first = references[reference] {
+      issues.append(
+        Issue(
+          row: n, column: columns.columnName(.reference), field: "reference", severity: .warning,
+          code: "reference.duplicate",
+          message: "Reference \"\(reference)\" is also used on row \(first); transactions naming it go to review.",
+          value: reference))
+    } else {
+      references[reference] = n
+    }
+    let key = columns.text(.magnaKey, in: row)
+    let id = columns.text(.magnaId, in: row)
+    payouts.append(
+      ExpectedPayout(
+        reference: reference, stakeholder: columns.text(.stakeholder, in: row), wallet: wallet, amount: amount,
+        currency: AsciiText.uppercased(currency), network: AsciiText.lowercased(network), dueDate: due,
+        magnaKey: key.isEmpty ? nil : key, magnaId: id.isEmpty ? nil : id, sourceRow: n))
+  }
+
+  /// Call after the last row: reports a file without a header row.
+  public mutating func finish() {
+    if columns == nil {
+      issues.append(
+        Issue(
+          row: firstRow?.rowNumber ?? 0, column: nil, field: "row", severity: .error, code: "header.not_found",
+          message:
+            "No header row found: the payouts file needs columns reference, wallet, amount, currency, network (and stakeholder, due_date).",
+          value: nil))
+    }
+  }
+}
+
+/// Turns the rows of a Magma `export-csv` file into `MagmaTransaction`s (streaming, like
+/// `PayoutTable`).
+public struct TransactionTable: Sendable {
+  public private(set) var transactions: [MagmaTransaction] = []
+  public private(set) var issues = IssueList()
+  private var columns: ReconciliationColumns<TransactionField>?
+  private let mapping: [String: String]
+  private var firstRow: SheetRow?
+  private var ids: [String: Int] = [:]
+
+  public init(mapping: [String: String] = [:], expectedRows: Int = 0) {
+    self.mapping = mapping
+    transactions.reserveCapacity(expectedRows)
+  }
+
+  public var headerFound: Bool { columns != nil }
+
+  public mutating func consume(_ row: SheetRow) {
+    if row.isBlank { return }
+    guard let columns else {
+      if firstRow == nil { firstRow = row }
+      if ReconciliationColumns<TransactionField>.looksLikeHeader(row) || (!mapping.isEmpty && row.rowNumber == firstRow?.rowNumber) {
+        var found: [Issue] = []
+        let c = ReconciliationColumns<TransactionField>.resolve(header: row, mapping: mapping, issues: &found)
+        found.forEach { issues.append($0) }
+        self.columns = c
+      }
+      return
+    }
+    let n = row.rowNumber
+    var ok = true
+    func fail(_ f: TransactionField, _ code: String, _ message: String, _ value: String?) {
+      issues.append(
+        Issue(
+          row: n, column: columns.columnName(f), field: f.rawValue, severity: .error, code: code, message: message,
+          value: value))
+      ok = false
+    }
+    let id = columns.text(.id, in: row)
+    if id.isEmpty { fail(.id, "id.missing", "The transaction has no id.", nil) }
+    let status = columns.text(.status, in: row)
+    if status.isEmpty { fail(.status, "status.missing", "The transaction has no status.", nil) }
+    let currency = columns.text(.currency, in: row)
+    if currency.isEmpty { fail(.currency, "currency.missing", "The transaction has no currency.", nil) }
+    let amountText = columns.text(.amount, in: row)
+    var amount = ExactDecimal.zero
+    switch AmountText.parse(amountText) {
+    case .success(let v): amount = v
+    case .failure(let problem): fail(.amount, problem.code, problem.message, amountText)
+    }
+    var fee: ExactDecimal? = nil
+    let feeText = columns.text(.fee, in: row)
+    if !feeText.isEmpty {
+      switch AmountText.parse(feeText) {
+      case .success(let v): fee = v
+      case .failure(let problem): fail(.fee, problem.code.replacing("amount.", with: "fee."), problem.message, feeText)
+      }
+    }
+    let created = columns.text(.createdAt, in: row)
+    let completed = columns.text(.completedAt, in: row)
+    for (f, text) in [(TransactionField.createdAt, created), (.completedAt, completed)]
+    where !text.isEmpty && Timestamp.seconds(text) == nil {
+      fail(f, "timestamp.invalid", "\"\(text)\" is not an ISO 8601 time (2026-03-31T10:00:00Z).", text)
+    }
+    guard ok else { return }
+    if let first = ids[id] {
+      fail(.id, "id.duplicate", "Transaction id \(id) is also on row \(first); each transaction must appear once.", id)
+      return
+    }
+    ids[id] = n
+    transactions.append(
+      MagmaTransaction(
+        id: id, type: columns.text(.type, in: row), status: AsciiText.lowercased(status), amount: amount,
+        currency: AsciiText.uppercased(currency), network: AsciiText.lowercased(columns.text(.network, in: row)),
+        organizationId: columns.text(.organizationId, in: row), recipientId: columns.text(.recipientId, in: row),
+        destinationAddress: columns.text(.destinationAddress, in: row), txHash: columns.text(.txHash, in: row),
+        fee: fee, memo: columns.text(.memo, in: row), invoiceNumber: columns.text(.invoiceNumber, in: row),
+        createdAt: created, updatedAt: columns.text(.updatedAt, in: row), completedAt: completed, sourceRow: n))
+  }
+
+  public mutating func finish() {
+    if columns == nil {
+      issues.append(
+        Issue(
+          row: firstRow?.rowNumber ?? 0, column: nil, field: "row", severity: .error, code: "header.not_found",
+          message:
+            "No header row found: a Magma export needs columns id, type, status, amount, currency, network, destinationAddress, memo, createdAt.",
+          value: nil))
+    }
+  }
+}
+
+/// Issues, keeping at most `limit` of them (a million bad rows must not fill memory) and counting all.
+public struct IssueList: Sendable {
+  public private(set) var items: [Issue] = []
+  public private(set) var errorCount = 0
+  public private(set) var warningCount = 0
+  public let limit: Int
+
+  public init(limit: Int = 1000) { self.limit = limit }
+
+  public mutating func append(_ issue: Issue) {
+    if issue.severity == .error { errorCount += 1 } else { warningCount += 1 }
+    if items.count < limit { items.append(issue) }
+  }
+
+  public var hasErrors: Bool { errorCount > 0 }
+  public var totalCount: Int { errorCount + warningCount }
+}
+
+/// Strict amount parsing with a helpful message for what finance sheets really contain.
+public enum AmountText {
+  public struct Problem: Error, Sendable, Hashable {
+    public var code: String
+    public var message: String
+  }
+
+  public static func parse(_ text: String) -> Result<ExactDecimal, Problem> {
+    if text.isEmpty { return .failure(Problem(code: "amount.missing", message: "The amount is empty.")) }
+    if let v = ExactDecimal(text) { return .success(v) }
+    var digits = ""
+    var hasComma = false
+    var hasOther = false
+    var hasExponent = false
+    for c in text {
+      if c.isNumber || c == "." || c == "-" {
+        digits.append(c)
+      } else if c == "," {
+        hasComma = true
+      } else if c == "e" || c == "E" {
+        hasExponent = true
+      } else if c != " " && c != "\u{A0}" && c != "'" && c != "_" {
+        hasOther = true
+      }
+    }
+    if hasExponent {
+      return .failure(
+        Problem(code: "amount.exponent", message: "Amount \"\(text)\" uses an exponent; write the full number."))
+    }
+    if hasComma && !hasOther {
+      let guess = text.contains(".") ? digits : text.replacing(",", with: ".").filter { $0 != " " }
+      return .failure(
+        Problem(
+          code: "amount.separators",
+          message:
+            "Amount \"\(text)\" has a thousands separator or a decimal comma; write it with a dot and no separators (did you mean \(guess)?)."
+        ))
+    }
+    if hasOther && ExactDecimal(digits) != nil {
+      return .failure(
+        Problem(
+          code: "amount.symbols",
+          message: "Amount \"\(text)\" contains a currency symbol or text; write the number only (did you mean \(digits)?)."))
+    }
+    return .failure(Problem(code: "amount.invalid", message: "Amount \"\(text)\" is not a number."))
+  }
+}

@@ -1,0 +1,165 @@
+/// Rules for the stakeholder's email, X handle and employee number.
+public enum EmailRule {
+  /// A trimmed email address as written, or `email.invalid` with what is wrong.
+  public static func check(_ text: String) -> Result<String, FieldProblem> {
+    if isValid(text.utf8) { return .success(text) }
+    return .failure(.error("email.invalid", "Email is not a valid address: \(explain(text))"))
+  }
+
+  /// `local@domain.tld`: one `@`; a local part of letters, digits and ``!#$%&'*+/=?^_`{|}~.-`` without
+  /// leading, trailing or doubled dots (at most 64 bytes); a domain of dot-separated labels of letters,
+  /// digits and inner hyphens (non-ASCII letters allowed), the last label at least two letters.
+  static func isValid(_ bytes: String.UTF8View) -> Bool {
+    guard bytes.count <= 254 else { return false }
+    var at = -1
+    var index = 0
+    var prev: UInt8 = 0
+    var labelLength = 0
+    var labelStartsHyphen = false
+    var dotsInDomain = 0
+    var lastLabelAlpha = true
+    for u in bytes {
+      defer {
+        prev = u
+        index += 1
+      }
+      if at < 0 {
+        if u == UInt8(ascii: "@") {
+          guard index > 0, index <= 64, prev != UInt8(ascii: ".") else { return false }
+          at = index
+          continue
+        }
+        if u == UInt8(ascii: ".") {
+          if index == 0 || prev == UInt8(ascii: ".") { return false }
+          continue
+        }
+        if u >= 0x80 || isAtext(u) { continue }
+        return false
+      }
+      // Domain.
+      if u == UInt8(ascii: ".") {
+        guard labelLength > 0, prev != UInt8(ascii: "-") else { return false }
+        dotsInDomain += 1
+        labelLength = 0
+        lastLabelAlpha = true
+        continue
+      }
+      if u == UInt8(ascii: "-") {
+        if labelLength == 0 { labelStartsHyphen = true }
+      } else if !(TextScan.isDigit(u) || TextScan.isASCIILetter(u) || u >= 0x80) {
+        return false
+      }
+      if !(TextScan.isASCIILetter(u) || u >= 0x80) { lastLabelAlpha = false }
+      labelLength += 1
+      if labelLength > 63 { return false }
+    }
+    return at > 0 && dotsInDomain > 0 && labelLength >= 2 && prev != UInt8(ascii: "-") && !labelStartsHyphen
+      && lastLabelAlpha
+  }
+
+  private static func isAtext(_ u: UInt8) -> Bool {
+    if TextScan.isDigit(u) || TextScan.isASCIILetter(u) { return true }
+    switch u {
+    case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+      UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="),
+      UInt8(ascii: "?"), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "{"),
+      UInt8(ascii: "|"), UInt8(ascii: "}"), UInt8(ascii: "~"), UInt8(ascii: "-"):
+      return true
+    default: return false
+    }
+  }
+
+  private static func explain(_ text: String) -> String {
+    let shown = TextScan.shown(text)
+    let lower = text.lowercased()
+    if lower.hasPrefix("mailto:") {
+      let rest = String(text.dropFirst(7))
+      if isValid(rest.utf8) { return "remove mailto:, write \(rest)." }
+    }
+    if let open = text.lastIndex(of: "<"), text.hasSuffix(">") {
+      let inner = String(text[text.index(after: open)..<text.index(before: text.endIndex)])
+      if isValid(inner.utf8) { return "write only the address, \(inner) (found \(shown))." }
+    }
+    let ats = text.filter { $0 == "@" }.count
+    if text.contains(",") || text.contains(";") || ats > 1 {
+      return "give one address per cell (found \(shown))."
+    }
+    if text.contains(" ") { return "it contains a space (found \(shown))." }
+    if ats == 0 { return "it has no @ (found \(shown))." }
+    if text.hasSuffix(".") { return "it ends with a dot (found \(shown))." }
+    return "expected name@example.com (found \(shown))."
+  }
+}
+
+public enum XHandleRule {
+  /// Longest handle X allows.
+  public static let maxLength = 15
+
+  /// `@alice` → `alice`. Characters other than letters, digits and `_` are an error (`xHandle.invalid`,
+  /// a profile URL gets the handle shown); more than 15 characters is a warning (`xHandle.too_long`:
+  /// X's limit, but Magna stores any text, so the row can still be sent).
+  public static func check(_ text: String) -> FieldOutcome<String> {
+    if let fast = plainHandle(text) { return fast }
+    var handle = Substring(text)
+    if handle.hasPrefix("@") { handle = handle.dropFirst() }
+    let lower = text.lowercased()
+    for host in ["x.com/", "twitter.com/"] {
+      if let range = lower.firstRange(of: host), lower.hasPrefix("http") || lower.hasPrefix("www.") || lower.hasPrefix(host) {
+        let offset = lower.distance(from: lower.startIndex, to: range.upperBound)
+        var rest = text.dropFirst(offset)
+        if let cut = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) { rest = rest[..<cut] }
+        return .error("xHandle.invalid", "X handle must be the handle, not a profile link: write \(rest).")
+      }
+    }
+    guard !handle.isEmpty else { return .error("xHandle.invalid", "X handle is only an @; write the handle after it.") }
+    if let bad = handle.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_")) }) {
+      let what = bad == " " ? "a space" : "'\(bad)'"
+      return .error(
+        "xHandle.invalid",
+        "X handle may contain only letters, digits and _ (found \(what) in \(TextScan.shown(text))).")
+    }
+    var outcome = FieldOutcome<String>.ok(handle.count == text.count ? text : String(handle))
+    if handle.count > maxLength {
+      outcome.problems.append(
+        .warning(
+          "xHandle.too_long",
+          "X handle \(handle) has \(handle.count) characters; X handles have at most \(maxLength). Check it."))
+    }
+    return outcome
+  }
+}
+
+extension XHandleRule {
+  /// The common case without allocation-heavy checks: `[@]` then 1–15 of `[A-Za-z0-9_]`.
+  fileprivate static func plainHandle(_ text: String) -> FieldOutcome<String>? {
+    let utf8 = text.utf8
+    var count = 0
+    var at = false
+    for u in utf8 {
+      if count == 0 && !at && u == UInt8(ascii: "@") {
+        at = true
+        continue
+      }
+      guard TextScan.isDigit(u) || TextScan.isASCIILetter(u) || u == UInt8(ascii: "_") else { return nil }
+      count += 1
+    }
+    guard count >= 1 && count <= maxLength else { return nil }
+    return .ok(at ? String(Substring(text.utf8.dropFirst())) : text)
+  }
+}
+
+public enum EmployeeNumberRule {
+  /// Text is kept exactly (leading zeros included). A numeric cell has already lost any leading zeros,
+  /// which cannot be recovered: warning `employeeNumber.numeric_cell`.
+  public static func check(_ cell: Cell, trimmed: String) -> FieldOutcome<String> {
+    var outcome = FieldOutcome<String>.ok(trimmed)
+    if cell.kind == .number {
+      outcome.problems.append(
+        .warning(
+          "employeeNumber.numeric_cell",
+          "Employee number \(trimmed) is stored as a number, so any leading zeros are lost. Format the column as text and type the numbers again if they have leading zeros."
+        ))
+    }
+    return outcome
+  }
+}

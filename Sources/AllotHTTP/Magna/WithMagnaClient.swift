@@ -1,0 +1,21 @@
+import AsyncHTTPClient
+
+/// Runs `body` with a ``MagnaClient`` on its own `HTTPClient`, and shuts that client down afterwards,
+/// whether `body` returns or throws.
+public func withMagnaClient<Result>(
+  _ configuration: MagnaClientConfiguration,
+  isolation: isolated (any Actor)? = #isolation,
+  _ body: (MagnaClient) async throws -> Result
+) async throws -> Result {
+  let http = MagnaClient.makeHTTPClient(configuration)
+  let client = MagnaClient(httpClient: http, configuration: configuration)
+  let result: Result
+  do {
+    result = try await body(client)
+  } catch {
+    try? await http.shutdown()
+    throw error
+  }
+  try await http.shutdown()
+  return result
+}

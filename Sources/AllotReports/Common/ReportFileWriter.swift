@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+private func sysWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int {
+  #if canImport(Glibc)
+    return Glibc.write(fd, p, n)
+  #else
+    return Darwin.write(fd, p, n)
+  #endif
+}
+
+private func sysClose(_ fd: Int32) -> Int32 {
+  #if canImport(Glibc)
+    return Glibc.close(fd)
+  #else
+    return Darwin.close(fd)
+  #endif
+}
+
+/// Why a report could not be written.
+public struct ReportError: Error, Sendable, Hashable, CustomStringConvertible {
+  public var path: String
+  public var message: String
+
+  public init(path: String, message: String) {
+    self.path = path
+    self.message = message
+  }
+
+  public var description: String { "\(path): \(message)" }
+}
+
+/// A buffered file writer (mode 0644): reports stream through it, a 256 KiB buffer at a time.
+public final class ReportFileWriter {
+  public let path: String
+  private var fd: Int32
+  private var buffer: [UInt8] = []
+  private static let capacity = 1 << 18
+
+  /// Creates or truncates `path` with permissions 0644.
+  public init(path: String) throws(ReportError) {
+    self.path = path
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard fd >= 0 else { throw ReportError(path: path, message: "cannot create the file (\(Self.errnoText())).") }
+    _ = fchmod(fd, 0o644)
+    self.fd = fd
+    buffer.reserveCapacity(Self.capacity)
+  }
+
+  deinit {
+    if fd >= 0 { _ = sysClose(fd) }
+  }
+
+  @inline(__always)
+  public func write(_ s: String) throws(ReportError) {
+    buffer.append(contentsOf: s.utf8)
+    if buffer.count >= Self.capacity { try flush() }
+  }
+
+  @inline(__always)
+  public func write(byte: UInt8) throws(ReportError) {
+    buffer.append(byte)
+    if buffer.count >= Self.capacity { try flush() }
+  }
+
+  public func flush() throws(ReportError) {
+    var failed = false
+    buffer.withUnsafeBytes { raw in
+      var offset = 0
+      while offset < raw.count, let base = raw.baseAddress {
+        let n = sysWrite(fd, base + offset, raw.count - offset)
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 {
+          failed = true
+          return
+        }
+        offset += n
+      }
+    }
+    buffer.removeAll(keepingCapacity: true)
+    if failed { throw ReportError(path: path, message: "cannot write the file (\(Self.errnoText())).") }
+  }
+
+  /// Flushes and closes.
+  public func close() throws(ReportError) {
+    try flush()
+    if fd >= 0 {
+      let r = sysClose(fd)
+      fd = -1
+      if r != 0 { throw ReportError(path: path, message: "cannot close the file (\(Self.errnoText())).") }
+    }
+  }
+
+  static func errnoText() -> String { String(cString: strerror(errno)) }
+
+  /// Writes `text` to `path` in one go (0644).
+  public static func write(_ text: String, to path: String) throws(ReportError) {
+    let w = try ReportFileWriter(path: path)
+    try w.write(text)
+    try w.close()
+  }
+}

@@ -1,0 +1,79 @@
+import GRDB
+
+extension AllotDatabase {
+  /// Versioned schema. Never edit a registered migration: add a new one.
+  static var migrator: DatabaseMigrator {
+    var m = DatabaseMigrator()
+    m.registerMigration("v1-batches-rows-issues-attempts") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE batches (
+            id INTEGER PRIMARY KEY,
+            file_name TEXT NOT NULL,
+            file_sha256 TEXT NOT NULL,
+            sheet TEXT,
+            mapping_json TEXT,
+            options_json TEXT,
+            created_at REAL NOT NULL
+          );
+          CREATE TABLE rows (
+            id INTEGER PRIMARY KEY,
+            batch_id INTEGER NOT NULL REFERENCES batches(id),
+            source_row INTEGER NOT NULL,
+            fingerprint TEXT,
+            payload BLOB,
+            sent_payload BLOB,
+            token_id TEXT,
+            wallet_address TEXT,
+            state TEXT NOT NULL CHECK (state IN
+              ('invalid','pending','in_flight','retry_wait','succeeded','failed','unknown','skipped')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL,
+            sent_at REAL,
+            reference_sent INTEGER NOT NULL DEFAULT 0,
+            verify_checks INTEGER NOT NULL DEFAULT 0,
+            allocation_id TEXT,
+            allocation_key TEXT,
+            last_http_status INTEGER,
+            error_type TEXT,
+            error_message TEXT,
+            reference TEXT,
+            skipped_from TEXT,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            UNIQUE (batch_id, source_row)
+          );
+          CREATE INDEX rows_fingerprint_state ON rows(fingerprint, state);
+          CREATE INDEX rows_state ON rows(state);
+          CREATE TABLE row_issues (
+            id INTEGER PRIMARY KEY,
+            batch_id INTEGER NOT NULL REFERENCES batches(id),
+            source_row INTEGER NOT NULL,
+            column_name TEXT,
+            field TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            code TEXT NOT NULL,
+            message TEXT NOT NULL,
+            value TEXT
+          );
+          CREATE INDEX row_issues_row ON row_issues(batch_id, source_row);
+          CREATE TABLE attempts (
+            id INTEGER PRIMARY KEY,
+            row_id INTEGER NOT NULL REFERENCES rows(id),
+            started_at REAL NOT NULL,
+            finished_at REAL NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            http_status INTEGER,
+            outcome TEXT NOT NULL,
+            error TEXT
+          );
+          CREATE INDEX attempts_row ON attempts(row_id);
+          CREATE TRIGGER attempts_append_only_update BEFORE UPDATE ON attempts
+            BEGIN SELECT RAISE(ABORT, 'attempts is append-only'); END;
+          CREATE TRIGGER attempts_append_only_delete BEFORE DELETE ON attempts
+            BEGIN SELECT RAISE(ABORT, 'attempts is append-only'); END;
+          """)
+    }
+    return m
+  }
+}

@@ -1,0 +1,185 @@
+import AllotCore
+import Foundation
+import GRDB
+
+extension AllotDatabase: SubmissionStore {
+  static let rowColumns = """
+    id, batch_id, source_row, state, attempts, payload, reference, token_id, wallet_address, next_attempt_at,
+    sent_at, reference_sent, verify_checks
+    """
+
+  static func submissionRow(_ r: Row) -> SubmissionRow? {
+    let stateText: String = r["state"]
+    guard let state = RowState(rawValue: stateText) else { return nil }
+    let payload: Data? = r["payload"]
+    return SubmissionRow(
+      id: r["id"], batchId: r["batch_id"], sourceRow: r["source_row"], state: state, attempts: r["attempts"],
+      payload: payload.map { [UInt8]($0) } ?? [], reference: r["reference"], tokenId: r["token_id"] ?? "",
+      walletAddress: r["wallet_address"], nextAttemptAt: r["next_attempt_at"], sentAt: r["sent_at"],
+      referenceSent: r["reference_sent"] ?? false, verifyChecks: r["verify_checks"] ?? 0)
+  }
+
+  static func batchFilter(_ batch: Int64?) -> (sql: String, arguments: StatementArguments) {
+    guard let batch else { return ("", []) }
+    return (" AND batch_id = ?", [batch])
+  }
+
+  public func recoverInFlight(batch: Int64?, now: Double) async throws -> Int {
+    try await asyncWrite("Cannot recover rows left in flight") { db in
+      let f = Self.batchFilter(batch)
+      let ids = try Int64.fetchAll(
+        db, sql: "SELECT id FROM rows WHERE state = 'in_flight'" + f.sql, arguments: f.arguments)
+      guard !ids.isEmpty else { return 0 }
+      let update = try db.cachedStatement(
+        sql: """
+          UPDATE rows SET state = 'unknown', verify_checks = 0, updated_at = ?,
+            next_attempt_at = CASE WHEN reference_sent = 1 THEN ? ELSE NULL END
+          WHERE id = ? AND state = 'in_flight'
+          """)
+      for id in ids {
+        try update.execute(arguments: [now, now, id])
+        try Self.appendAttempt(
+          db, rowId: id,
+          AttemptRecord(
+            outcome: "crash_recovery", startedAt: now, finishedAt: now,
+            error: "Found in flight at start: the request may have landed."))
+      }
+      return ids.count
+    }
+  }
+
+  public func sendableRows(batch: Int64?, now: Double, limit: Int) async throws -> [SubmissionRow] {
+    try await asyncRead("Cannot read the rows to send") { db in
+      let f = Self.batchFilter(batch)
+      var rows = try Row.fetchAll(
+        db,
+        sql: "SELECT \(Self.rowColumns) FROM rows WHERE state = 'pending'\(f.sql) ORDER BY id LIMIT ?",
+        arguments: f.arguments + [limit]
+      ).compactMap(Self.submissionRow)
+      if rows.count < limit {
+        rows += try Row.fetchAll(
+          db,
+          sql: """
+            SELECT \(Self.rowColumns) FROM rows WHERE state = 'retry_wait' AND next_attempt_at <= ?\(f.sql)
+            ORDER BY next_attempt_at, id LIMIT ?
+            """,
+          arguments: [now] + f.arguments + [limit - rows.count]
+        ).compactMap(Self.submissionRow)
+      }
+      return rows
+    }
+  }
+
+  public func verifiableRows(batch: Int64?, now: Double, limit: Int) async throws -> [SubmissionRow] {
+    try await asyncRead("Cannot read the rows to verify") { db in
+      let f = Self.batchFilter(batch)
+      return try Row.fetchAll(
+        db,
+        sql: """
+          SELECT \(Self.rowColumns) FROM rows
+          WHERE state = 'unknown' AND reference_sent = 1 AND next_attempt_at <= ?\(f.sql)
+          ORDER BY next_attempt_at, id LIMIT ?
+          """,
+        arguments: [now] + f.arguments + [limit]
+      ).compactMap(Self.submissionRow)
+    }
+  }
+
+  public func nextWakeTime(batch: Int64?) async throws -> Double? {
+    try await asyncRead("Cannot read the next retry time") { db in
+      let f = Self.batchFilter(batch)
+      return try Double.fetchOne(
+        db,
+        sql: """
+          SELECT MIN(next_attempt_at) FROM rows
+          WHERE (state = 'retry_wait' OR (state = 'unknown' AND reference_sent = 1))
+            AND next_attempt_at IS NOT NULL\(f.sql)
+          """,
+        arguments: f.arguments)
+    }
+  }
+
+  public func counts(batch: Int64?) async throws -> [RowState: Int] {
+    try await asyncRead("Cannot count rows") { db in try Self.counts(db, batch: batch) }
+  }
+
+  static func counts(_ db: Database, batch: Int64?) throws -> [RowState: Int] {
+    let f = batchFilter(batch)
+    var result: [RowState: Int] = [:]
+    for r in try Row.fetchAll(
+      db, sql: "SELECT state, COUNT(*) AS n FROM rows WHERE 1 = 1\(f.sql) GROUP BY state", arguments: f.arguments)
+    {
+      let s: String = r["state"]
+      if let state = RowState(rawValue: s) { result[state] = r["n"] }
+    }
+    return result
+  }
+
+  public func apply(_ updates: [RowUpdate]) async throws {
+    guard !updates.isEmpty else { return }
+    let now = AllotDatabase.now()
+    try await asyncWrite("Cannot record row states") { db in
+      for u in updates { try Self.apply(u, db: db, now: now) }
+    }
+  }
+
+  /// One update inside a transaction: checked against the state machine and the row's current state.
+  static func apply(_ u: RowUpdate, db: Database, now: Double) throws {
+    guard RowTransition.isLegal(from: u.from, to: u.to) else {
+      throw RowTransitionError(rowId: u.rowId, from: u.from, to: u.to)
+    }
+    let statement = try db.cachedStatement(
+      sql: """
+        UPDATE rows SET
+          state = ?,
+          attempts = (CASE WHEN ? THEN 0 ELSE attempts END) + ?,
+          next_attempt_at = ?,
+          verify_checks = COALESCE(?, verify_checks),
+          sent_at = COALESCE(?, sent_at),
+          reference_sent = COALESCE(?, reference_sent),
+          sent_payload = COALESCE(?, sent_payload),
+          allocation_id = COALESCE(?, allocation_id),
+          allocation_key = COALESCE(?, allocation_key),
+          last_http_status = COALESCE(?, last_http_status),
+          error_type = CASE WHEN ? IS NOT NULL THEN ? WHEN ? THEN NULL ELSE error_type END,
+          error_message = CASE WHEN ? IS NOT NULL THEN ? WHEN ? THEN NULL ELSE error_message END,
+          updated_at = ?
+        WHERE id = ? AND state = ?
+        """)
+    try statement.execute(arguments: [
+      u.to.rawValue,
+      u.resetAttempts, u.attemptsDelta,
+      u.nextAttemptAt,
+      u.verifyChecks,
+      u.sentAt,
+      u.referenceSent,
+      u.sentBody.map { Data($0) },
+      u.allocationId,
+      u.allocationKey,
+      u.httpStatus,
+      u.errorType, u.errorType, u.clearError,
+      u.errorMessage, u.errorMessage, u.clearError,
+      now,
+      u.rowId, u.from.rawValue,
+    ])
+    guard db.changesCount == 1 else {
+      let current = try String.fetchOne(db, sql: "SELECT state FROM rows WHERE id = ?", arguments: [u.rowId])
+      guard let current, let state = RowState(rawValue: current) else {
+        throw StoreError("Row \(u.rowId) does not exist.")
+      }
+      throw RowTransitionError(rowId: u.rowId, from: state, to: u.to)
+    }
+    if let a = u.attempt { try appendAttempt(db, rowId: u.rowId, a) }
+  }
+
+  static func appendAttempt(_ db: Database, rowId: Int64, _ a: AttemptRecord) throws {
+    let statement = try db.cachedStatement(
+      sql: """
+        INSERT INTO attempts (row_id, started_at, finished_at, duration_ms, http_status, outcome, error)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """)
+    try statement.execute(arguments: [
+      rowId, a.startedAt, a.finishedAt, a.durationMs, a.httpStatus, a.outcome, a.error,
+    ])
+  }
+}

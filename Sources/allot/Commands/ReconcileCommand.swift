@@ -1,0 +1,128 @@
+import AllotCore
+import AllotHTTP
+import AllotReaders
+import AllotReports
+import ArgumentParser
+import Foundation
+
+/// `allot reconcile`: match expected payouts with Magma transactions and write the reports.
+struct ReconcileCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "reconcile",
+    abstract: "Match expected payouts with Magma transactions; write HTML, CSV and JSON reports.",
+    discussion: """
+      Expected side: --payouts FILE (CSV, XLSX or SpreadsheetML with columns reference, stakeholder, wallet, \
+      amount, currency, network, due_date) or --batch ID. Actual side: --transactions FILE (a Magma \
+      export-csv file) or --from-api (GET /v1/transactions with MAGMA_API_KEY or MAGMA_TOKEN).
+      Exit status: 0 nothing needs attention, 1 exceptions found, 2 bad input, 3 missing credentials.
+      """
+  )
+
+  @Option(help: ArgumentHelp("Expected payouts: a .csv, .xlsx or SpreadsheetML .xml file.", valueName: "FILE"))
+  var payouts: String?
+
+  @Option(help: ArgumentHelp("Expected payouts: the succeeded allocations of an imported batch.", valueName: "ID"))
+  var batch: Int64?
+
+  @Option(help: ArgumentHelp("Actual payouts: a Magma transactions export (export-csv).", valueName: "FILE"))
+  var transactions: String?
+
+  @Flag(help: "Actual payouts: read GET /v1/transactions from Magma (MAGMA_BASE_URL, MAGMA_API_KEY or MAGMA_TOKEN).")
+  var fromAPI = false
+
+  @Option(help: ArgumentHelp("Allowed difference: a percentage (0.5%) or an absolute amount (0.01).", valueName: "TOL"))
+  var tolerance: String = "0.5%"
+
+  @Option(help: ArgumentHelp("Days around the due date a payment may fall (7d, 2w).", valueName: "DAYS"))
+  var window: String = "7d"
+
+  @Option(help: ArgumentHelp("The reconciliation date, YYYY-MM-DD (default: today, UTC).", valueName: "DATE"))
+  var asOf: String?
+
+  @Option(help: ArgumentHelp("Report folder (default: reports/<as-of>-<short hash of inputs>/).", valueName: "DIR"))
+  var out: String?
+
+  @Option(help: ArgumentHelp("Folder with report templates overriding the built-in ones.", valueName: "DIR"))
+  var templates: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "A JSON file mapping header text to fields, e.g. {\"Payee\": \"stakeholder\", \"Tx\": \"id\"} (or {\"payouts\": {...}, \"transactions\": {...}}).",
+      valueName: "FILE"))
+  var mapping: String?
+
+  @Option(help: "Output on stdout: text (a summary) or json.")
+  var format: OutputFormat = .text
+
+  @OptionGroup var database: DatabaseOption
+
+  @OptionGroup var input: InputOptions
+
+  func validate() throws {
+    if (payouts == nil) == (batch == nil) {
+      throw ValidationError("Give exactly one of --payouts FILE or --batch ID.")
+    }
+    if (transactions == nil) == !fromAPI {
+      throw ValidationError("Give exactly one of --transactions FILE or --from-api.")
+    }
+    if ReconciliationSettings.Tolerance(tolerance) == nil {
+      throw ValidationError("--tolerance must be a percentage like 0.5% or an amount like 0.01 (found \(tolerance)).")
+    }
+    if ReconciliationSettings.windowDays(window) == nil {
+      throw ValidationError("--window must be a number of days like 7d or 2w (found \(window)).")
+    }
+    if let asOf, CalendarDay(iso: asOf) == nil || asOf.utf8.count != 10 {
+      throw ValidationError("--as-of must be a date written YYYY-MM-DD (found \(asOf)).")
+    }
+  }
+
+  func run() async throws {
+    let mappings = try mapping.map(ReconcileInputs.loadMapping) ?? (payouts: [:], transactions: [:])
+    guard let tol = ReconciliationSettings.Tolerance(tolerance), let days = ReconciliationSettings.windowDays(window)
+    else { throw ExitStatus.badInput }
+    let day = asOf.flatMap { CalendarDay(iso: $0) } ?? ReconcileInputs.todayUTC()
+    let settings = ReconciliationSettings(tolerance: tol, windowDays: days, asOf: day)
+
+    // Expected side.
+    guard let payouts else {
+      Console.error(
+        "allot: --batch is not yet available: the database does not expose succeeded allocations with their wallet and amount yet. Export the batch's payouts to a file and use --payouts FILE."
+      )
+      throw ExitStatus.badInput
+    }
+    let expected = try ReconcileInputs.readPayouts(payouts, mapping: mappings.payouts, limits: input.limits)
+    // Actual side.
+    let actual: ReconcileInputs.Transactions
+    if let transactions {
+      actual = try ReconcileInputs.readTransactions(transactions, mapping: mappings.transactions, limits: input.limits)
+    } else {
+      actual = try await ReconcileInputs.fetchTransactions()
+    }
+    for issue in expected.warnings + actual.warnings { Console.error("allot: warning: \(issue)") }
+
+    let result = Reconciler.reconcile(expected: expected.payouts, transactions: actual.transactions, settings: settings)
+    let inputs = [
+      ReportInput(role: "payouts", name: payouts, sha256: expected.sha256, rows: expected.payouts.count),
+      ReportInput(role: "transactions", name: actual.name, sha256: actual.sha256, rows: actual.transactions.count),
+    ]
+    let folder = out ?? ReconcileInputs.defaultFolder(asOf: day, inputs: inputs, settings: settings)
+    do {
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    } catch {
+      Console.error("allot: cannot create the report folder \(folder).")
+      throw ExitStatus.badInput
+    }
+    let report = ReconciliationReport(result: result, inputs: inputs)
+    do {
+      try report.write(to: folder, templatesDirectory: templates)
+    } catch let error as ReportError {
+      Console.error("allot: \(error.description)")
+      throw ExitStatus.badInput
+    }
+    switch format {
+    case .text: Console.out(ReconcileSummary.text(result, folder: folder))
+    case .json: Console.out(ReconcileSummary.json(result, folder: folder, inputs: inputs))
+    }
+    if result.hasExceptions { throw ExitStatus.attention }
+  }
+}

@@ -1,0 +1,99 @@
+import AllotCore
+import AllotReaders
+import ArgumentParser
+
+import Foundation
+
+/// One pass of validation over a file: the reader, the chosen sheet and the options, shared by
+/// `validate` and `import`.
+struct ValidationRun {
+  let file: String
+  let reader: any SheetReader
+  let sheet: SheetInfo
+  let options: ValidationOptions
+  let mapping: [String: String]
+
+  /// Opens the file, picks the sheet (named, else the first visible one) and builds the options.
+  /// Bad input is reported on stderr and thrown as exit status 2.
+  static func open(file: String, input: InputOptions, validation: ValidationOptionsGroup) throws -> ValidationRun {
+    let reader: any SheetReader
+    let sheets: [SheetInfo]
+    do {
+      reader = try Workbook.open(path: file, limits: input.limits)
+      sheets = try reader.sheets()
+    } catch {
+      throw error.reportAndExit()
+    }
+    let sheet: SheetInfo
+    if let name = input.sheet {
+      guard let s = sheets.first(where: { $0.name == name }) ?? sheets.first(where: { $0.name.lowercased() == name.lowercased() }) else {
+        let names = sheets.map { "\"\($0.name)\"" }.joined(separator: ", ")
+        Console.error("allot: \(file) has no sheet named \"\(name)\" (its sheets: \(names)).")
+        throw ExitStatus.badInput
+      }
+      sheet = s
+    } else {
+      guard let s = sheets.first(where: { !$0.hidden }) else {
+        Console.error("allot: \(file) has no visible sheet; name a hidden one with --sheet.")
+        throw ExitStatus.badInput
+      }
+      sheet = s
+    }
+    let mapping = try validation.mapping.map(Self.loadMapping) ?? [:]
+    var options = ValidationOptions(
+      contractId: validation.contractId, tokenId: validation.tokenId, category: validation.category,
+      releaseMode: validation.releaseMode, maxDecimals: validation.maxDecimals,
+      dateSystem: reader.dateSystem, mapping: mapping, headerRow: validation.headerRow)
+    if !validation.allowReleaseMode.isEmpty {
+      options.allowedReleaseModes += validation.allowReleaseMode
+    }
+    return ValidationRun(file: file, reader: reader, sheet: sheet, options: options, mapping: mapping)
+  }
+
+  /// Reads a mapping file: a JSON object of header text → Magna field path (or "ignore").
+  static func loadMapping(_ path: String) throws -> [String: String] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      Console.error("allot: cannot read the mapping file \(path).")
+      throw ExitStatus.badInput
+    }
+    guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+      Console.error(
+        "allot: the mapping file \(path) is not a JSON object of header → field, e.g. {\"Grant\": \"amount\", \"Notes\": \"ignore\"}."
+      )
+      throw ExitStatus.badInput
+    }
+    var out: [String: String] = [:]
+    for (key, value) in object {
+      guard let field = value as? String else {
+        Console.error("allot: in the mapping file \(path), the value for \"\(key)\" must be a field name in quotes.")
+        throw ExitStatus.badInput
+      }
+      out[key] = field
+    }
+    return out
+  }
+
+  /// Validates every row, calling `onRow` with each data row's result and its cells in row order.
+  /// Reader failures are reported on stderr and thrown as exit status 2.
+  func validate(
+    collectIssues: Bool = true, showProgress: Bool,
+    onRow: (RowValidation, SheetRow) throws -> Void = { _, _ in }
+  ) throws -> (ValidationSummary, [ReaderWarning]) {
+    var validator = FileValidator(options: options, collectIssues: collectIssues)
+    var progress = ProgressLine(enabled: showProgress, noun: "rows")
+    let warnings: [ReaderWarning]
+    do {
+      warnings = try reader.readRows(of: sheet) { row in
+        if let result = validator.feed(row) {
+          try onRow(result, row)
+        }
+        progress.tick()
+      }
+    } catch let error as ReaderError {
+      progress.finish()
+      throw error.reportAndExit()
+    }
+    progress.finish()
+    return (validator.finish(), warnings)
+  }
+}

@@ -1,0 +1,85 @@
+import AllotCore
+import Testing
+
+@Suite struct SHA256Tests {
+  @Test(arguments: [
+    ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+    ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+    (
+      "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+    ),
+    (
+      "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+      "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"
+    ),
+    ("The quick brown fox jumps over the lazy dog", "d7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592"),
+  ])
+  func knownVectors(_ input: String, _ expected: String) {
+    #expect(SHA256.hex(Array(input.utf8)) == expected)
+  }
+
+  @Test func millionAs() {
+    var h = SHA256()
+    let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 1000)
+    for _ in 0..<1000 { h.update(chunk) }
+    #expect(h.finalizeHex() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+  }
+
+  @Test(arguments: [1, 3, 55, 56, 63, 64, 65, 127, 1000])
+  func streamingInAnyChunksEqualsOneShot(_ chunkSize: Int) {
+    let data = (0..<3001).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+    var h = SHA256()
+    var i = 0
+    while i < data.count {
+      h.update(data[i..<min(i + chunkSize, data.count)])
+      i += chunkSize
+    }
+    #expect(h.finalize() == SHA256.hash(data))
+  }
+
+  @Test(arguments: [55, 56, 57, 63, 64, 119, 120])
+  func paddingBoundaries(_ length: Int) {
+    // Same data hashed one byte at a time and at once; also checked against known lengths below.
+    let data = [UInt8](repeating: 0x61, count: length)
+    var h = SHA256()
+    for b in data { h.update([b]) }
+    #expect(h.finalize() == SHA256.hash(data))
+  }
+
+  @Test func sixtyFourAs() {
+    #expect(
+      SHA256.hex([UInt8](repeating: 0x61, count: 64))
+        == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
+  }
+}
+
+@Suite struct Keccak256Tests {
+  @Test(arguments: [
+    ("", "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"),
+    ("abc", "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45"),
+    ("The quick brown fox jumps over the lazy dog", "4d741b6f1eb29cb2a9b9911c82f56fa8d73b04959d3d9d222895df6c0b28aa15"),
+    ("transfer(address,uint256)", "a9059cbb2ab09eb219583f4a59a5d0623ade346d962bcd4e46b11da047c9049b"),
+  ])
+  func knownVectors(_ input: String, _ expected: String) {
+    #expect(Keccak256.hex(Array(input.utf8)) == expected)
+  }
+
+  @Test(arguments: [135, 136, 137, 272, 500])
+  func multiBlockStreamingEqualsOneShot(_ length: Int) {
+    let data = (0..<length).map { UInt8(truncatingIfNeeded: $0) }
+    var k = Keccak256()
+    k.update(data[0..<length / 3])
+    k.update(data[(length / 3)...])
+    #expect(k.finalize() == Keccak256.hash(data))
+  }
+}
+
+@Suite struct HexTests {
+  @Test func roundTrip() {
+    #expect(Hex.encode([0x00, 0xab, 0xff]) == "00abff")
+    #expect(Hex.decode("00ABff") == [0x00, 0xab, 0xff])
+    #expect(Hex.decode("abc") == nil)
+    #expect(Hex.decode("zz") == nil)
+  }
+}

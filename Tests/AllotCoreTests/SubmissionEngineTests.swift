@@ -1,0 +1,340 @@
+import AllotCore
+import AllotTestSupport
+import Testing
+
+@Suite struct SubmissionEngineTests {
+  static func body(_ n: Int, wallet: String? = nil) -> [UInt8] {
+    var s = #"{"amount":"\#(n)","contractId":"c","tokenId":"tok","category":"Team","stakeholder":{"name":"P\#(n)"}"#
+    if let wallet { s += #","walletAddress":"\#(wallet)""# }
+    return Array((s + "}").utf8)
+  }
+
+  static func rows(_ n: Int, batch: Int64 = 1, wallets: Bool = true, references: Bool = true) -> [SubmissionRow] {
+    (1...n).map { i in
+      let wallet = wallets ? "0xW\(i % 3)" : nil
+      return SubmissionRow(
+        id: Int64(i), batchId: batch, sourceRow: i + 1, state: .pending, payload: body(i, wallet: wallet),
+        reference: references ? "allot:\(batch):\(i + 1):ref\(i)" : nil, tokenId: "tok", walletAddress: wallet)
+    }
+  }
+
+  struct Rig {
+    let store = InMemorySubmissionStore()
+    let api: FakeMagnaAPI
+    let clock = FakeSubmissionClock()
+    var options = SubmissionOptions(requestDeadline: 10)
+
+    init(_ script: @escaping @Sendable (Int, String?) -> FakeMagnaAPI.Behavior = { _, _ in .create }) {
+      api = FakeMagnaAPI(script)
+    }
+
+    func engine(control: SubmissionControl = SubmissionControl()) -> SubmissionEngine {
+      SubmissionEngine(api: api, store: store, clock: clock, options: options, control: control, jitter: FixedJitter([0.5]))
+    }
+  }
+
+  @Test func everyRowSucceedsOnceWithItsReference() async throws {
+    let rig = Rig()
+    await rig.store.stage(Self.rows(25))
+    let report = try await rig.engine().run()
+    #expect(report.ending == .finished)
+    #expect(report.count(.succeeded) == 25)
+    #expect(report.allSettled)
+    #expect(await rig.api.created.count == 25)
+    for i in 1...25 {
+      #expect(await rig.api.count(reference: "allot:1:\(i + 1):ref\(i)") == 1)
+      let stored = try #require(await rig.store.row(Int64(i)))
+      #expect(stored.allocationId != nil && stored.row.attempts == 1)
+      #expect(stored.sentBody.flatMap { JSONPeek.referenceAttribute(in: $0) } == "allot:1:\(i + 1):ref\(i)")
+    }
+    #expect(report.progress.done == 25 && report.progress.total == 25)
+  }
+
+  @Test func noRefAttributeSendsThePayloadUnchanged() async throws {
+    var rig = Rig()
+    rig.options.sendReference = false
+    await rig.store.stage(Self.rows(2))
+    _ = try await rig.engine().run()
+    let bodies = await rig.api.bodies
+    #expect(bodies.contains(Self.body(1, wallet: "0xW1")))
+    #expect(bodies.allSatisfy { JSONPeek.referenceAttribute(in: $0) == nil })
+  }
+
+  @Test func rejectionsFailWithMagnasMessage() async throws {
+    let rig = Rig { call, _ in
+      call == 2 ? .reject(status: 422, type: "ValidationError", message: "email must be an email") : .create
+    }
+    await rig.store.stage(Self.rows(3))
+    let report = try await rig.engine().run()
+    #expect(report.count(.failed) == 1 && report.count(.succeeded) == 2)
+    #expect(!report.allSettled)
+    let failed = try #require(await rig.store.rows.values.first { $0.row.state == .failed })
+    #expect(failed.errorType == "ValidationError" && failed.errorMessage == "email must be an email")
+    #expect(failed.httpStatus == 422 && failed.row.attempts == 1)
+  }
+
+  @Test func transientFailuresRetryWithBackoffThenSucceed() async throws {
+    let rig = Rig { call, _ in
+      switch call {
+      case 1: return .notSent
+      case 2: return .rateLimited(retryAfter: 7)
+      case 3: return .unavailable(retryAfter: nil)
+      default: return .create
+      }
+    }
+    await rig.store.stage(Self.rows(1))
+    let t0 = await rig.clock.current
+    let report = try await rig.engine().run()
+    #expect(report.count(.succeeded) == 1)
+    #expect(await rig.api.createCalls == 4)
+    #expect(await rig.store.auditOutcomes(1) == ["not_sent", "rate_limited", "unavailable", "created"])
+    // 0.25 (half of 0.5) + 7 (Retry-After) + 1 (half of 2)
+    let elapsed = await rig.clock.current - t0
+    #expect(elapsed >= 8.25 && elapsed < 8.5)
+  }
+
+  @Test func attemptsAreBoundedThenFailed() async throws {
+    var rig = Rig { _, _ in .notSent }
+    rig.options.retry = RetryPolicy(maxAttempts: 3)
+    await rig.store.stage(Self.rows(2))
+    let report = try await rig.engine().run()
+    #expect(report.count(.failed) == 2)
+    #expect(await rig.api.createCalls == 6)
+    let row = try #require(await rig.store.row(1))
+    #expect(row.row.attempts == 3)
+    #expect(row.errorMessage?.hasPrefix("Gave up after 3 attempts") == true)
+  }
+
+  @Test func emptyBudgetPushesRetriesToTheCap() async throws {
+    var rig = Rig { call, _ in call <= 1 ? .notSent : .create }
+    rig.options.budget = RetryBudget(ratio: 0, floor: 0)
+    await rig.store.stage(Self.rows(1))
+    let t0 = await rig.clock.current
+    _ = try await rig.engine().run()
+    let elapsed = await rig.clock.current - t0
+    // Without budget the wait is at least half the cap (20 s) instead of ≤ 0.5 s.
+    #expect(elapsed >= 10)
+    #expect(await rig.store.state(1) == .succeeded)
+  }
+
+  @Test func unauthorizedStopsTheRunAndLeavesRowsPending() async throws {
+    var rig = Rig { call, _ in call >= 3 ? .unauthorized(status: 401) : .create }
+    rig.options.concurrency = 1
+    await rig.store.stage(Self.rows(10))
+    let report = try await rig.engine().run()
+    guard case .unauthorized(let status, _) = report.ending else {
+      Issue.record("expected unauthorized, got \(report.ending)")
+      return
+    }
+    #expect(status == 401)
+    #expect(report.count(.succeeded) == 2)
+    #expect(report.count(.pending) == 8)
+    #expect(await rig.api.createCalls == 3)
+  }
+
+  @Test func lostAnswerIsVerifiedAsCreated() async throws {
+    let rig = Rig { call, _ in call == 1 ? .commitThenLose(status: 502) : .create }
+    await rig.store.stage(Self.rows(3))
+    let report = try await rig.engine().run()
+    #expect(report.count(.succeeded) == 3)
+    #expect(await rig.api.created.count == 3)
+    let first = try #require(await rig.store.row(1))
+    #expect(first.allocationId == "alloc-1")
+    #expect(await rig.store.auditOutcomes(1) == ["uncertain", "verified_created"])
+  }
+
+  @Test func absentAfterDeadlineGoesBackToPendingAndIsSentOnce() async throws {
+    let rig = Rig { call, _ in call == 1 ? .loseWithoutCommit(status: nil) : .create }
+    await rig.store.stage(Self.rows(1))
+    let t0 = await rig.clock.current
+    let report = try await rig.engine().run()
+    #expect(report.count(.succeeded) == 1)
+    #expect(await rig.api.created.count == 1)
+    #expect(
+      await rig.store.auditOutcomes(1) == [
+        "uncertain", "verify_pending", "verify_pending", "verified_absent", "created",
+      ])
+    // The deciding check started past the request deadline (10 s).
+    #expect(await rig.clock.current - t0 >= 10)
+  }
+
+  @Test func withoutReferenceUnknownWaitsForResolve() async throws {
+    var rig = Rig { _, _ in .commitThenLose(status: 504) }
+    rig.options.sendReference = false
+    await rig.store.stage(Self.rows(2))
+    let report = try await rig.engine().run()
+    #expect(report.count(.unknown) == 2)
+    #expect(report.ending == .finished)
+    #expect(!report.allSettled)
+    #expect(await rig.api.listCalls == 0)
+    #expect(await rig.api.createCalls == 2)
+    #expect(report.progress.unknown == 2)
+  }
+
+  @Test func verificationWithoutWalletListsTheWholeToken() async throws {
+    let rig = Rig { call, _ in call % 2 == 0 ? .commitThenLose(status: 500) : .create }
+    await rig.store.stage(Self.rows(150, wallets: false))
+    let report = try await rig.engine().run()
+    #expect(report.count(.succeeded) == 150)
+    #expect(await rig.api.created.count == 150)
+  }
+
+  @Test func crashLeftInFlightRowsAreRecoveredAsUnknown() async throws {
+    let rig = Rig()
+    var rows = Self.rows(3)
+    // Row 1: in flight, its request did land; row 2: in flight, never landed; row 3 in flight without ref.
+    rows[0].state = .inFlight
+    rows[0].referenceSent = true
+    rows[0].attempts = 1
+    rows[0].sentAt = await rig.clock.current - 100
+    rows[1].state = .inFlight
+    rows[1].referenceSent = true
+    rows[1].attempts = 1
+    rows[1].sentAt = await rig.clock.current - 100
+    rows[2].state = .inFlight
+    rows[2].referenceSent = false
+    rows[2].attempts = 1
+    await rig.store.stage(rows)
+    // Row 1 exists on the server already.
+    _ = await rig.api.createAllocation(body: RowReference.insert(reference: "allot:1:2:ref1", into: rows[0].payload) ?? [])
+    let report = try await rig.engine().run()
+    #expect(report.recovered == 3)
+    #expect(await rig.api.count(reference: "allot:1:2:ref1") == 1)
+    #expect(await rig.api.count(reference: "allot:1:3:ref2") == 1)
+    #expect(await rig.store.state(1) == .succeeded)
+    #expect(await rig.store.state(2) == .succeeded)
+    #expect(await rig.store.state(3) == .unknown)
+    #expect(await rig.store.auditOutcomes(1).first == "crash_recovery")
+  }
+
+  @Test func listingFailureIsRetriedWithoutCountingACheck() async throws {
+    let rig = Rig { call, _ in call == 1 ? .commitThenLose(status: 500) : .create }
+    await rig.api.setListFailure(MagnaError(status: 500, type: nil, message: "boom"))
+    await rig.store.stage(Self.rows(1))
+    let control = SubmissionControl()
+    let engine = rig.engine(control: control)
+    let api = rig.api
+    let task = Task { try await engine.run() }
+    // Let a few listings fail, then heal the API.
+    while await api.listCalls < 3 { await Task.yield() }
+    await api.setListFailure(nil)
+    let report = try await task.value
+    #expect(report.count(.succeeded) == 1)
+    #expect(await rig.store.auditOutcomes(1).filter { $0 == "verify_error" }.count >= 3)
+  }
+
+  @Test func listingUnauthorizedStopsTheRun() async throws {
+    let rig = Rig { _, _ in .commitThenLose(status: 500) }
+    await rig.api.setListFailure(MagnaError(status: 403, type: "ForbiddenError", message: "expired"))
+    await rig.store.stage(Self.rows(1))
+    let report = try await rig.engine().run()
+    guard case .unauthorized(403, _) = report.ending else {
+      Issue.record("expected unauthorized, got \(report.ending)")
+      return
+    }
+    #expect(report.count(.unknown) == 1)
+  }
+
+  @Test func stopRequestFinishesInFlightAndStartsNothingNew() async throws {
+    let control = SubmissionControl()
+    let rig = Rig { call, _ in
+      if call == 2 { Task { await control.requestStop() } }
+      return .create
+    }
+    var r = rig
+    r.options.concurrency = 1
+    await r.store.stage(Self.rows(50))
+    let report = try await r.engine(control: control).run()
+    #expect(report.ending == .stopped)
+    let sent = await r.api.createCalls
+    #expect(sent < 50)
+    #expect(report.count(.succeeded) == sent)
+    #expect(report.count(.inFlight) == 0)
+    #expect(report.count(.pending) == 50 - sent)
+  }
+
+  @Test func concurrencyIsBounded() async throws {
+    let gauge = Gauge()
+    let store = InMemorySubmissionStore()
+    await store.stage(Self.rows(40))
+    let api = SlowAPI(gauge: gauge)
+    let engine = SubmissionEngine(
+      api: api, store: store, clock: FakeSubmissionClock(), options: SubmissionOptions(concurrency: 3),
+      jitter: FixedJitter([0.5]))
+    let report = try await engine.run()
+    #expect(report.count(.succeeded) == 40)
+    #expect(await gauge.peak <= 3)
+    #expect(await gauge.peak >= 2)
+  }
+
+  @Test func rateLimitSpacesRequests() async throws {
+    var rig = Rig()
+    rig.options.rate = 10
+    await rig.store.stage(Self.rows(21))
+    let t0 = await rig.clock.current
+    _ = try await rig.engine().run()
+    let elapsed = await rig.clock.current - t0
+    #expect(elapsed >= 1.9 && elapsed < 2.5)
+  }
+
+  @Test func storeFailureSurfacesAsAnError() async throws {
+    let rig = Rig()
+    await rig.store.stage(Self.rows(1))
+    await rig.store.setFailApply("disk full")
+    await #expect(throws: FakeStoreError.self) { try await rig.engine().run() }
+    #expect(await rig.api.createCalls == 0)  // nothing leaves before in_flight is committed
+  }
+
+  @Test func batchFilterOnlyTouchesThatBatch() async throws {
+    var rig = Rig()
+    await rig.store.stage(Self.rows(3, batch: 1))
+    await rig.store.stage(
+      Self.rows(2, batch: 2).map {
+        var r = $0
+        r.id += 100
+        return r
+      })
+    rig.options.batch = 2
+    let report = try await rig.engine().run()
+    #expect(report.count(.succeeded) == 2)
+    #expect(await rig.store.state(1) == .pending)
+  }
+}
+
+extension SubmissionReport.Ending: CustomStringConvertible {
+  public var description: String {
+    switch self {
+    case .finished: "finished"
+    case .stopped: "stopped"
+    case .cancelled: "cancelled"
+    case .unauthorized(let s, let m): "unauthorized(\(s), \(m))"
+    }
+  }
+}
+
+actor Gauge {
+  var current = 0
+  var peak = 0
+  func enter() {
+    current += 1
+    peak = max(peak, current)
+  }
+  func leave() { current -= 1 }
+}
+
+struct SlowAPI: MagnaAPI {
+  let gauge: Gauge
+  let counter = FakeMagnaAPI()
+  func createAllocation(body: [UInt8]) async -> CreateOutcome {
+    await gauge.enter()
+    for _ in 0..<20 { await Task.yield() }
+    try? await Task.sleep(nanoseconds: 1_000_000)
+    await gauge.leave()
+    return await counter.createAllocation(body: body)
+  }
+  func listAllocations(tokenId: String, walletAddress: String?, cursor: String?, limit: Int) async throws(MagnaError)
+    -> AllocationPage
+  { AllocationPage(items: [], cursor: nil, total: 0) }
+  func contractIds(tokenId: String) async throws(MagnaError) -> Set<String> { [] }
+  func scheduleIds(tokenId: String) async throws(MagnaError) -> Set<String> { [] }
+}

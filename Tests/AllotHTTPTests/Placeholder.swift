@@ -1,5 +1,0 @@
-import Testing
-
-@Test func AllotHTTPBuilds() {
-  #expect(Bool(true))
-}

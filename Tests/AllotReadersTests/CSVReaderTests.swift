@@ -1,0 +1,300 @@
+import AllotCore
+import AllotReaders
+import Foundation
+import Testing
+
+/// Writes `bytes` to a fresh temporary file and returns its path.
+func csvTempFile(_ bytes: [UInt8], name: String = "sheet.csv") -> String {
+  let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "allot-csv-\(UUID().uuidString)")
+  try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+  let path = dir.appendingPathComponent(name).path
+  _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+  return path
+}
+
+func csvTempFile(_ text: String, name: String = "sheet.csv") -> String {
+  csvTempFile(Array(text.utf8), name: name)
+}
+
+/// Rows as (row number, cell texts).
+func csvRead(_ path: String, limits: ReaderLimits = .default, delimiter: UInt8? = nil) throws
+  -> (rows: [(Int, [String])], warnings: [ReaderWarning])
+{
+  let reader = try CSVReader(path: path, limits: limits, delimiter: delimiter)
+  var rows: [(Int, [String])] = []
+  let warnings = try reader.readRows(of: try reader.sheets()[0]) { row in
+    rows.append((row.rowNumber, row.cells.map(\.text)))
+  }
+  return (rows, warnings)
+}
+
+func csvError(_ body: () throws -> Void) -> ReaderError? {
+  do {
+    try body()
+    return nil
+  } catch let error as ReaderError {
+    return error
+  } catch {
+    return nil
+  }
+}
+
+struct CSVReaderTests {
+  @Test func simpleRowsAndSheetName() throws {
+    let path = csvTempFile("a,b,c\n1,2,3\n", name: "grants.csv")
+    let reader = try CSVReader(path: path)
+    #expect(try reader.sheets() == [SheetInfo(name: "grants")])
+    #expect(reader.format == .csv)
+    let (rows, warnings) = try csvRead(path)
+    #expect(rows.map(\.0) == [1, 2])
+    #expect(rows.map(\.1) == [["a", "b", "c"], ["1", "2", "3"]])
+    #expect(warnings.isEmpty)
+  }
+
+  @Test func quotedFieldsDoubledQuotesAndNewlinesInside() throws {
+    let text =
+      "name,note\r\n\"Doe, Jane\",\"She said \"\"hi\"\"\"\r\n\"multi\r\nline\",\"lf\nonly\"\r\nx,\"cr\ronly\"\r\n"
+    let (rows, _) = try csvRead(csvTempFile(text))
+    #expect(
+      rows.map(\.1) == [
+        ["name", "note"], ["Doe, Jane", "She said \"hi\""], ["multi\r\nline", "lf\nonly"], ["x", "cr\ronly"],
+      ])
+    // A record spanning two lines is one row, as in Excel.
+    #expect(rows.map(\.0) == [1, 2, 3, 4])
+  }
+
+  @Test func lineEndsLFCRAndCRLF() throws {
+    let (rows, _) = try csvRead(csvTempFile("a,b\r1,2\r\n3,4\n5,6"))
+    #expect(rows.map(\.1) == [["a", "b"], ["1", "2"], ["3", "4"], ["5", "6"]])
+    #expect(rows.map(\.0) == [1, 2, 3, 4])
+  }
+
+  @Test func exactTextAndEmptyCells() throws {
+    let path = csvTempFile(" a , b ,\"\",x\n")
+    let reader = try CSVReader(path: path)
+    var cells: [Cell] = []
+    try reader.readRows(of: try reader.sheets()[0]) { cells = $0.cells }
+    #expect(cells == [.text(" a "), .text(" b "), .empty, .text("x")])
+  }
+
+  @Test func lenientQuotes() throws {
+    // A quote inside an unquoted field is text; text after a closing quote is kept, as Excel does.
+    let (rows, _) = try csvRead(csvTempFile("ab\"c,\"q\"rest,\"\"\n"))
+    #expect(rows.map(\.1) == [["ab\"c", "qrest"]])
+  }
+
+  @Test func blankRowsSkippedButCounted() throws {
+    let (rows, _) = try csvRead(csvTempFile("h1,h2\n\n1,2\n,,\n\r\n3,4\n\n\n"))
+    #expect(rows.map(\.0) == [1, 3, 6])
+    #expect(rows.map(\.1) == [["h1", "h2"], ["1", "2"], ["3", "4"]])
+  }
+
+  @Test func trailingEmptyColumnsTrimmed() throws {
+    let (rows, _) = try csvRead(csvTempFile("a,b,,,\n1,,,,\n"))
+    #expect(rows.map(\.1) == [["a", "b"], ["1"]])
+  }
+
+  @Test func utf8BOMStripped() throws {
+    let (rows, _) = try csvRead(csvTempFile([0xEF, 0xBB, 0xBF] + Array("id,name\n1,é\n".utf8)))
+    #expect(rows.map(\.1) == [["id", "name"], ["1", "é"]])
+  }
+
+  @Test(arguments: [false, true]) func utf16WithBOM(bigEndian: Bool) throws {
+    let text = "amount;name\r\n10;Zoë 😀\r\n"
+    var bytes: [UInt8] = bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE]
+    for unit in text.utf16 {
+      let hi = UInt8(unit >> 8)
+      let lo = UInt8(unit & 0xFF)
+      bytes += bigEndian ? [hi, lo] : [lo, hi]
+    }
+    let path = csvTempFile(bytes)
+    let reader = try CSVReader(path: path)
+    #expect(reader.dialect.encoding == (bigEndian ? .utf16BE : .utf16LE))
+    let (rows, warnings) = try csvRead(path)
+    #expect(rows.map(\.1) == [["amount", "name"], ["10", "Zoë 😀"]])
+    #expect(warnings.isEmpty)
+  }
+
+  @Test func invalidUTF8ReadAsWindows1252WithWarning() throws {
+    // "Müller" and "€5" in Windows-1252.
+    let bytes = Array("name,amount\n".utf8) + [0x4D, 0xFC, 0x6C, 0x6C, 0x65, 0x72, 0x2C, 0x80, 0x35, 0x0A]
+    let path = csvTempFile(bytes, name: "export.csv")
+    let (rows, warnings) = try csvRead(path)
+    #expect(rows.map(\.1) == [["name", "amount"], ["Müller", "€5"]])
+    #expect(warnings.count == 1)
+    #expect(warnings.first?.code == "csv.windows1252")
+    #expect(warnings.first?.message.contains("export.csv") == true)
+  }
+
+  @Test func windows1252DecidedLateInALargeFile() throws {
+    // Two MiB of ASCII rows, then a Windows-1252 byte: the earlier rows are unaffected.
+    var text = "id,name\n"
+    for i in 0..<60_000 { text += "\(i),Name \(i) padding padding\n" }
+    let bytes = Array(text.utf8) + [0x31, 0x2C, 0xE9, 0x0A]
+    let (rows, warnings) = try csvRead(csvTempFile(bytes))
+    #expect(rows.count == 60_002)
+    #expect(rows.last?.1 == ["1", "é"])
+    #expect(warnings.map(\.code) == ["csv.windows1252"])
+  }
+
+  @Test func delimiterDetection() throws {
+    #expect(
+      try CSVReader(path: csvTempFile("a;b;c\n1;2,5;3\n4;5;6\n")).dialect.delimiter == UInt8(ascii: ";"))
+    #expect(try CSVReader(path: csvTempFile("a\tb\n1\t2\n")).dialect.delimiter == 9)
+    #expect(try CSVReader(path: csvTempFile("a,b\n\"x;y\",2\n")).dialect.delimiter == UInt8(ascii: ","))
+    #expect(try CSVReader(path: csvTempFile("single\nvalue\n")).dialect.delimiter == UInt8(ascii: ","))
+    // Delimiters inside quotes do not count.
+    let quoted = "\"a;b;c;d\",x\n\"e;f;g\",y\n"
+    #expect(try CSVReader(path: csvTempFile(quoted)).dialect.delimiter == UInt8(ascii: ","))
+    // The caller's choice wins.
+    let (rows, _) = try csvRead(csvTempFile("a;b,c\n"), delimiter: UInt8(ascii: ","))
+    #expect(rows.map(\.1) == [["a;b", "c"]])
+  }
+
+  @Test func excelSepLineHonouredAndNotCounted() throws {
+    let path = csvTempFile("sep=;\r\namount;name\r\n1,5;Ann\r\n")
+    let reader = try CSVReader(path: path)
+    #expect(reader.dialect.hasSepLine)
+    #expect(reader.dialect.delimiter == UInt8(ascii: ";"))
+    let (rows, _) = try csvRead(path)
+    // Excel hides the sep= line: the header is row 1.
+    #expect(rows.map(\.0) == [1, 2])
+    #expect(rows.map(\.1) == [["amount", "name"], ["1,5", "Ann"]])
+  }
+
+  @Test func unterminatedQuoteNamesTheRowWhereItBegan() throws {
+    let path = csvTempFile("a,b\n1,2\n3,\"never closed\n4,5\n6,7\n")
+    let error = csvError { _ = try csvRead(path) }
+    #expect(error?.code == "csv.unterminated_quote")
+    #expect(error?.row == 3)
+    #expect(error?.column == "B")
+  }
+
+  @Test func nulBytesAreBinary() throws {
+    let error = csvError {
+      _ = try CSVReader(path: csvTempFile([0x61, 0x2C, 0x00, 0x62, 0x0A], name: "bin.csv"))
+    }
+    #expect(error?.code == "csv.binary")
+    #expect(error?.message == "bin.csv contains binary data (NUL bytes at byte 2); it is not a text CSV file")
+    // Beyond the sniffed prefix, the scanner finds it.
+    let late = Array(String(repeating: "a,b\n", count: 50_000).utf8) + [0x00]
+    let lateError = csvError { _ = try csvRead(csvTempFile(late, name: "late.csv")) }
+    #expect(lateError?.code == "csv.binary")
+    #expect(lateError?.message.contains("byte 200000") == true)
+  }
+
+  @Test func binaryGarbageIsRefused() throws {
+    var rng = SystemRandomNumberGenerator()
+    let bytes = (0..<10_000).map { _ in UInt8.random(in: 0...255, using: &rng) }
+    let error = csvError { _ = try csvRead(csvTempFile(bytes)) }
+    #expect(error?.code == "csv.binary")
+  }
+
+  @Test func cellTooLarge() throws {
+    var limits = ReaderLimits()
+    limits.maxCellBytes = 1000
+    let path = csvTempFile("a,b\n1," + String(repeating: "x", count: 1001) + "\n")
+    let error = csvError { _ = try csvRead(path, limits: limits) }
+    #expect(error?.code == "cell.too_large")
+    #expect(error?.row == 2)
+    #expect(error?.column == "B")
+    // Exactly at the limit is fine.
+    let ok = csvTempFile("a\n" + String(repeating: "y", count: 1000) + "\n")
+    #expect(try csvRead(ok, limits: limits).rows.count == 2)
+  }
+
+  @Test func tenMegabyteCellWithDefaultLimits() throws {
+    let path = csvTempFile("a\n\"" + String(repeating: "z", count: 10 << 20) + "\"\n")
+    let error = csvError { _ = try csvRead(path) }
+    #expect(error?.code == "cell.too_large")
+  }
+
+  @Test func tooManyCells() throws {
+    var limits = ReaderLimits()
+    limits.maxCellsPerRow = 10
+    let path = csvTempFile("a,b\n" + String(repeating: "1,", count: 10) + "1\n")
+    let error = csvError { _ = try csvRead(path, limits: limits) }
+    #expect(error?.code == "row.too_many_cells")
+    #expect(error?.row == 2)
+    let million = csvTempFile(String(repeating: ",", count: 1_000_000))
+    #expect(csvError { _ = try csvRead(million) }?.code == "row.too_many_cells")
+  }
+
+  @Test func bodyErrorsPropagate() throws {
+    struct Stop: Error {}
+    let reader = try CSVReader(path: csvTempFile("a\nb\nc\n"))
+    var seen = 0
+    #expect(throws: Stop.self) {
+      try reader.readRows(of: try reader.sheets()[0]) { _ in
+        seen += 1
+        if seen == 2 { throw Stop() }
+      }
+    }
+    #expect(seen == 2)
+  }
+
+  @Test func missingFile() {
+    #expect(csvError { _ = try CSVReader(path: "/nonexistent/x.csv") }?.code == "file.not_found")
+    #expect(csvError { _ = try CSVReader(path: "/tmp") }?.code == "file.unreadable")
+  }
+
+  /// The scanner gives the same rows whatever the chunk boundaries.
+  @Test func chunkBoundariesDoNotMatter() throws {
+    let text =
+      "h1,h2,h3\r\n\"a,\"\"b\"\"\",c\r\n\r\n\"multi\nline\",x,\"\"\rlast,\"q\"tail,\n"
+      + "é,ü,\"😀\"\r\n\"end\""
+    let bytes = Array(text.utf8)
+    func parse(chunk: Int) throws -> [SheetRow] {
+      var scanner = CSVRecordScanner(fileName: "t.csv")
+      var rows: [SheetRow] = []
+      var i = 0
+      while i < bytes.count {
+        let end = min(bytes.count, i + chunk)
+        try bytes[i..<end].withUnsafeBytes { try scanner.consume($0) { rows.append($0) } }
+        i = end
+      }
+      try scanner.finish { rows.append($0) }
+      return rows
+    }
+    let whole = try parse(chunk: bytes.count)
+    #expect(whole.map(\.rowNumber) == [1, 2, 4, 5, 6, 7])
+    #expect(whole[2].cells.map(\.text) == ["multi\nline", "x"])
+    #expect(whole[3].cells.map(\.text) == ["last", "qtail"])
+    #expect(whole[5].cells.map(\.text) == ["end"])
+    for chunk in 1...17 {
+      #expect(try parse(chunk: chunk) == whole, "chunk size \(chunk)")
+    }
+  }
+
+  /// `readChunks` cuts on record boundaries with the right first rows: parsing each chunk with its
+  /// own scanner gives exactly what `readRows` gives.
+  @Test func readChunksMatchesReadRows() throws {
+    var text = "sep=,\nid,note\n"
+    for i in 0..<100_000 {
+      text += i % 7 == 0 ? "\(i),\"quoted, with\r\nnewline \"\"\(i)\"\"\"\r\n" : "\(i),plain \(i)\n"
+      if i % 1000 == 0 { text += "\n" }
+    }
+    let path = csvTempFile(text)
+    let reader = try CSVReader(path: path)
+    let sequential = try reader.allRows()
+    var chunked: [SheetRow] = []
+    var chunks = 0
+    try reader.readChunks { chunk, firstRow, _ in
+      chunks += 1
+      var scanner = CSVRecordScanner(delimiter: reader.dialect.delimiter, firstRow: firstRow, fileName: "x")
+      try scanner.consume(chunk) { chunked.append($0) }
+      try scanner.finish { chunked.append($0) }
+    }
+    #expect(chunks > 1)
+    #expect(chunked.count == sequential.count)
+    #expect(chunked == sequential)
+  }
+
+  @Test func readChunksReportsUnterminatedQuote() throws {
+    let reader = try CSVReader(path: csvTempFile("a\nb\n\"open\nc\n"))
+    let error = csvError { try reader.readChunks { _, _, _ in } }
+    #expect(error?.code == "csv.unterminated_quote")
+    #expect(error?.row == 3)
+  }
+}

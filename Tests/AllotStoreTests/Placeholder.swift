@@ -1,5 +1,0 @@
-import Testing
-
-@Test func AllotStoreBuilds() {
-  #expect(Bool(true))
-}
