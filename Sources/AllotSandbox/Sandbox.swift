@@ -78,7 +78,7 @@ struct SandboxServer: Sendable {
   init(configuration: SandboxConfiguration) throws(SandboxError) {
     self.configuration = configuration
     self.world = SandboxProject(seed: configuration.seed)
-    self.store = try SandboxStore(stateFile: configuration.stateFile)
+    self.store = try SandboxStore(stateFile: configuration.stateFile, seed: configuration.seed)
     self.faults = FaultInjector(configuration: configuration)
   }
 

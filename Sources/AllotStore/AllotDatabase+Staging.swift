@@ -1,6 +1,7 @@
 import AllotCore
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// What `allot import` records about the file.
 public struct NewBatch: Sendable, Hashable {
@@ -57,28 +58,76 @@ public final class BatchStager {
   }
 
   /// A valid row: staged `pending` with its canonical body (without the reference attribute), its
-  /// fingerprint, and a fresh reference. `issues` are its warnings, if any.
+  /// fingerprint, and a fresh reference. `warnings` are its non-blocking issues, if any.
   public func addValid(
     sourceRow: Int, payload: [UInt8], fingerprint: String, tokenId: String, walletAddress: String?,
     warnings: [Issue] = []
   ) throws {
     let reference = RowReference.make(batch: batchId, row: sourceRow, random: random.next())
-    try insertRow.execute(arguments: [
-      batchId, sourceRow, fingerprint, Data(payload), tokenId, walletAddress, RowState.pending.rawValue, reference,
-      now, now,
-    ])
+    try insert(
+      sourceRow: sourceRow, fingerprint: fingerprint, payload: payload, tokenId: tokenId, wallet: walletAddress,
+      state: RowState.pending.rawValue, reference: reference)
     rows += 1
-    try addIssues(warnings, sourceRow: sourceRow)
+    if !warnings.isEmpty { try addIssues(warnings, sourceRow: sourceRow) }
   }
 
   /// An invalid row: staged `invalid` with the issues that block it.
   public func addInvalid(sourceRow: Int, issues rowIssues: [Issue]) throws {
-    try insertRow.execute(arguments: [
-      batchId, sourceRow, nil, nil, nil, nil, RowState.invalid.rawValue, nil, now, now,
-    ])
+    try insert(
+      sourceRow: sourceRow, fingerprint: nil, payload: nil, tokenId: nil, wallet: nil,
+      state: RowState.invalid.rawValue, reference: nil)
     rows += 1
     invalid += 1
     try addIssues(rowIssues, sourceRow: sourceRow)
+  }
+
+  /// The hot path of an import: binds straight to the prepared statement (no per-row allocations of
+  /// GRDB argument values), steps and resets it.
+  private func insert(
+    sourceRow: Int, fingerprint: String?, payload: [UInt8]?, tokenId: String?, wallet: String?, state: String,
+    reference: String?
+  ) throws {
+    let stmt = insertRow.sqliteStatement
+    sqlite3_reset(stmt)
+    sqlite3_bind_int64(stmt, 1, batchId)
+    sqlite3_bind_int64(stmt, 2, Int64(sourceRow))
+    Self.bind(stmt, 3, fingerprint)
+    if let payload {
+      payload.withUnsafeBytes { raw in
+        _ = sqlite3_bind_blob(stmt, 4, raw.baseAddress, Int32(raw.count), Self.transient)
+      }
+    } else {
+      sqlite3_bind_null(stmt, 4)
+    }
+    Self.bind(stmt, 5, tokenId)
+    Self.bind(stmt, 6, wallet)
+    Self.bind(stmt, 7, state)
+    Self.bind(stmt, 8, reference)
+    sqlite3_bind_double(stmt, 9, now)
+    sqlite3_bind_double(stmt, 10, now)
+    let rc = sqlite3_step(stmt)
+    guard rc == SQLITE_DONE else {
+      let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(stmt)))
+      sqlite3_reset(stmt)
+      if rc == SQLITE_CONSTRAINT {
+        throw StoreError("Row \(sourceRow) appears twice in batch \(batchId) (\(message)).")
+      }
+      throw StoreError("Cannot stage row \(sourceRow): \(message).")
+    }
+  }
+
+  private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+  private static func bind(_ stmt: OpaquePointer?, _ index: Int32, _ text: String?) {
+    guard var text else {
+      sqlite3_bind_null(stmt, index)
+      return
+    }
+    text.withUTF8 { buffer in
+      _ = sqlite3_bind_text(
+        stmt, index, UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self), Int32(buffer.count),
+        transient)
+    }
   }
 
   /// File-level issues (row 0) or issues of a row already added.

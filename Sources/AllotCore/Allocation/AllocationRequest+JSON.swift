@@ -55,7 +55,9 @@ extension AllocationRequest {
       w.bool(cancellable)
     }
     if let customAttributes {
-      let kept = includingReference ? customAttributes : customAttributes.filter { $0.key != Self.referenceAttributeKey }
+      let kept =
+        includingReference
+        ? customAttributes : customAttributes.filter { $0.key != Self.referenceAttributeKey }
       if !kept.isEmpty || includingReference {
         w.key("customAttributes")
         w.beginArray()

@@ -91,10 +91,14 @@ public struct JSONWriter: Sendable {
         case 0x08: out.append(UInt8(ascii: "b"))
         case 0x0C: out.append(UInt8(ascii: "f"))
         default:
-          out.append(contentsOf: [UInt8(ascii: "u"), 48, 48, hexDigits[Int(u >> 4)], hexDigits[Int(u & 0x0f)]])
+          out.append(contentsOf: [
+            UInt8(ascii: "u"), 48, 48, hexDigits[Int(u >> 4)], hexDigits[Int(u & 0x0f)],
+          ])
         }
       }
-      if runStart < buffer.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart...])) }
+      if runStart < buffer.count {
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart...]))
+      }
     }
     out.append(UInt8(ascii: "\""))
   }

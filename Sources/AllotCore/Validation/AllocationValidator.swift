@@ -71,7 +71,9 @@ public struct AllocationValidator: Sendable {
       add(p.severity, p.code, p.message, field: field.path, column: column, value: value)
     }
 
-    mutating func add(_ severity: Severity, _ code: String, _ message: String, field: String, column: Int, value: String?) {
+    mutating func add(
+      _ severity: Severity, _ code: String, _ message: String, field: String, column: Int, value: String?
+    ) {
       issues.append(
         Issue(
           row: row, column: column >= 0 ? mapping.headerText(column) : nil, field: field, severity: severity,
@@ -89,7 +91,8 @@ public struct AllocationValidator: Sendable {
 
   /// Trimmed text of a column's cell; nil when the column is absent or the cell empty. Error cells are
   /// reported (`cell.error`) and give nil.
-  private func text(_ row: SheetRow, _ column: Int, _ field: AllocationField, _ c: inout Collector) -> String? {
+  private func text(_ row: SheetRow, _ column: Int, _ field: AllocationField, _ c: inout Collector) -> String?
+  {
     guard column >= 0 else { return nil }
     let cell = row[column]
     switch cell.kind {
@@ -110,7 +113,9 @@ public struct AllocationValidator: Sendable {
   private func uuid(
     _ row: SheetRow, _ column: Int, _ field: AllocationField, _ c: inout Collector
   ) -> (value: String?, present: Bool) {
-    guard let t = text(row, column, field, &c) else { return (nil, column >= 0 && row[column].kind == .error) }
+    guard let t = text(row, column, field, &c) else {
+      return (nil, column >= 0 && row[column].kind == .error)
+    }
     switch UUIDRule.check(t, label: field.label) {
     case .success(let v): return (v, true)
     case .failure(let p):
@@ -126,7 +131,9 @@ public struct AllocationValidator: Sendable {
   }
 
   public func validate(row: SheetRow) -> RowValidation {
-    if row.isBlank { return RowValidation(rowNumber: row.rowNumber, allocation: nil, issues: [], isBlank: true) }
+    if row.isBlank {
+      return RowValidation(rowNumber: row.rowNumber, allocation: nil, issues: [], isBlank: true)
+    }
     var c = Collector(row: row.rowNumber, mapping: mapping)
 
     // amount
@@ -136,26 +143,34 @@ public struct AllocationValidator: Sendable {
       let o = AmountRule.check(cell, field: .amount, maxDecimals: options.maxDecimals)
       for p in o.problems { c.add(p, .amount, column: iAmount, value: problemValue(p, cell)) }
       amount = o.value
-      if o.value == nil && o.problems.isEmpty { required(.amount, iAmount, &c, hint: "; every row needs an amount") }
+      if o.value == nil && o.problems.isEmpty {
+        required(.amount, iAmount, &c, hint: "; every row needs an amount")
+      }
     }
 
     // contractId, tokenId (cell, else whole-file default)
     var (contractId, contractPresent) = uuid(row, iContract, .contractId, &c)
     if contractId == nil && !contractPresent {
       contractId = defaults.contractId
-      if contractId == nil && iContract >= 0 { required(.contractId, iContract, &c, hint: " and no --contract-id was given") }
+      if contractId == nil && iContract >= 0 {
+        required(.contractId, iContract, &c, hint: " and no --contract-id was given")
+      }
     }
     var (tokenId, tokenPresent) = uuid(row, iToken, .tokenId, &c)
     if tokenId == nil && !tokenPresent {
       tokenId = defaults.tokenId
-      if tokenId == nil && iToken >= 0 { required(.tokenId, iToken, &c, hint: " and no --token-id was given") }
+      if tokenId == nil && iToken >= 0 {
+        required(.tokenId, iToken, &c, hint: " and no --token-id was given")
+      }
     }
 
     // category
     var category = text(row, iCategory, .category, &c)
     if category == nil && !(iCategory >= 0 && row[iCategory].kind == .error) {
       category = defaults.category
-      if category == nil && iCategory >= 0 { required(.category, iCategory, &c, hint: " and no --category was given") }
+      if category == nil && iCategory >= 0 {
+        required(.category, iCategory, &c, hint: " and no --category was given")
+      }
     }
 
     // stakeholder
@@ -180,7 +195,9 @@ public struct AllocationValidator: Sendable {
     var employeeNumber: String? = nil
     if let t = text(row, iEmployee, .stakeholderEmployeeNumber, &c) {
       let o = EmployeeNumberRule.check(row[iEmployee], trimmed: t)
-      for p in o.problems { c.add(p, .stakeholderEmployeeNumber, column: iEmployee, value: row[iEmployee].text) }
+      for p in o.problems {
+        c.add(p, .stakeholderEmployeeNumber, column: iEmployee, value: row[iEmployee].text)
+      }
       employeeNumber = o.value
     }
     let description = text(row, iDescription, .description, &c)
@@ -230,7 +247,9 @@ public struct AllocationValidator: Sendable {
       switch WalletAddress.check(t) {
       case .success: walletAddress = t
       case .failure(let p):
-        c.add(.error, p.code, p.message, field: AllocationField.walletAddress.path, column: iWallet, value: row[iWallet].text)
+        c.add(
+          .error, p.code, p.message, field: AllocationField.walletAddress.path, column: iWallet,
+          value: row[iWallet].text)
       }
     } else if iWallet >= 0 && row[iWallet].kind == .error {
       walletPresent = true
@@ -289,7 +308,8 @@ public struct AllocationValidator: Sendable {
       rowNumber: row.rowNumber, allocation: allocation, issues: c.sorted(), duplicateKey: duplicateKey)
   }
 
-  private func date(_ row: SheetRow, _ column: Int, _ field: AllocationField, _ c: inout Collector) -> String? {
+  private func date(_ row: SheetRow, _ column: Int, _ field: AllocationField, _ c: inout Collector) -> String?
+  {
     guard column >= 0 else { return nil }
     let cell = row[column]
     let o = DateRule.check(cell, field: field, system: options.dateSystem)

@@ -9,7 +9,8 @@ public enum AmountRule {
     switch cell.kind {
     case .empty: return .empty
     case .error:
-      return .error("cell.error", "\(label) shows the spreadsheet error \(cell.text); fix the formula or type the value.")
+      return .error(
+        "cell.error", "\(label) shows the spreadsheet error \(cell.text); fix the formula or type the value.")
     case .boolean:
       return .error("\(prefix).not_a_number", "\(label) must be a number, not \(cell.text).")
     case .date:
@@ -33,13 +34,15 @@ public enum AmountRule {
     let label = field.label
     if canonical == "0" {
       let hint = field == .receivedOffMagna ? " Leave the cell empty when nothing was received." : ""
-      return .error("\(field.path).not_positive", "\(label) must be greater than zero (found \(original)).\(hint)")
+      return .error(
+        "\(field.path).not_positive", "\(label) must be greater than zero (found \(original)).\(hint)")
     }
     let decimals = fractionalDigits(canonical.utf8)
     if decimals > maxDecimals {
       return .error(
         "\(field.path).too_many_decimals",
-        "\(label) has \(decimals) decimal places; at most \(maxDecimals) are allowed (found \(TextScan.shown(original))).")
+        "\(label) has \(decimals) decimal places; at most \(maxDecimals) are allowed (found \(TextScan.shown(original)))."
+      )
     }
     var outcome = FieldOutcome<String>.ok(canonical)
     if cell.kind == .number {
@@ -174,7 +177,9 @@ public enum AmountRule {
         "\(prefix).locale_comma",
         "\(label) uses a decimal comma: write \(r.plain) with a decimal point (found \(shown)).")
     }
-    return .error("\(prefix).not_a_number", "\(label) must be a number like 1250 or 1250.75: write \(r.plain) (found \(shown)).")
+    return .error(
+      "\(prefix).not_a_number",
+      "\(label) must be a number like 1250 or 1250.75: write \(r.plain) (found \(shown)).")
   }
 
   /// Interprets malformed amount text; nil when no plausible number is in it.
@@ -224,7 +229,8 @@ public enum AmountRule {
     for scalar in s {
       let v = scalar.value
       if exponentText != nil {
-        guard v < 0x80, TextScan.isDigit(UInt8(v)) || ((v == 0x2D || v == 0x2B) && exponentText!.isEmpty) else {
+        guard v < 0x80, TextScan.isDigit(UInt8(v)) || ((v == 0x2D || v == 0x2B) && exponentText!.isEmpty)
+        else {
           return nil
         }
         exponentText!.append(UInt8(v))

@@ -10,8 +10,12 @@ public enum CancellableRule {
       default: break
       }
     default:
-      if TextScan.equalsLowercased(text, "true") || TextScan.equalsLowercased(text, "yes") { return .success(true) }
-      if TextScan.equalsLowercased(text, "false") || TextScan.equalsLowercased(text, "no") { return .success(false) }
+      if TextScan.equalsLowercased(text, "true") || TextScan.equalsLowercased(text, "yes") {
+        return .success(true)
+      }
+      if TextScan.equalsLowercased(text, "false") || TextScan.equalsLowercased(text, "no") {
+        return .success(false)
+      }
     }
     return .failure(
       .error(

@@ -132,7 +132,8 @@ public struct ColumnMapping: Sendable, Hashable {
       issues.append(
         Issue(
           row: 0, column: unused.header, field: "column", severity: .warning, code: "mapping.unused",
-          message: "The mapping names the column \(unused.header), but the header row \(row) has no such column.",
+          message:
+            "The mapping names the column \(unused.header), but the header row \(row) has no such column.",
           value: unused.header))
     }
     var mapping = ColumnMapping(
@@ -149,7 +150,8 @@ public struct ColumnMapping: Sendable, Hashable {
     func missing(_ field: String, _ message: String) {
       issues.append(
         Issue(
-          row: headerRow, column: nil, field: field, severity: .error, code: "column.missing", message: message,
+          row: headerRow, column: nil, field: field, severity: .error, code: "column.missing",
+          message: message,
           value: nil))
     }
     if !has(.amount) {
@@ -159,7 +161,8 @@ public struct ColumnMapping: Sendable, Hashable {
       (.contractId, options.contractId, "--contract-id"), (.tokenId, options.tokenId, "--token-id"),
       (.category, options.category, "--category"),
     ]
-    for (field, value, option) in defaults where !has(field) && (value.map { TextScan.trimmed($0).isEmpty } ?? true) {
+    for (field, value, option) in defaults
+    where !has(field) && (value.map { TextScan.trimmed($0).isEmpty } ?? true) {
       missing(field.path, "No \(field.path) column: add one, or give \(option) for the whole file.")
     }
     if !has(.unlockScheduleId) && !has(.vestingScheduleId) {
@@ -171,7 +174,8 @@ public struct ColumnMapping: Sendable, Hashable {
     if !has(.stakeholderEmail) && !has(.walletAddress) {
       missing(
         "stakeholder.email",
-        "No Email or Wallet column: every row needs the stakeholder's email or wallet address (Magna's dashboard rule).")
+        "No Email or Wallet column: every row needs the stakeholder's email or wallet address (Magna's dashboard rule)."
+      )
     }
     return issues
   }

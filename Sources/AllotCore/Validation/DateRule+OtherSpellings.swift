@@ -19,7 +19,9 @@ extension DateRule {
         else { return generic }
         timeSuffix = String(t.text.dropFirst(10))
       }
-      let tokens = datePart.split(whereSeparator: { $0 == "/" || $0 == "." || $0 == "-" || $0 == " " || $0 == "," })
+      let tokens = datePart.split(whereSeparator: {
+        $0 == "/" || $0 == "." || $0 == "-" || $0 == " " || $0 == ","
+      })
       guard tokens.count == 3 else { return generic }
       if let month = tokens.firstIndex(where: { monthNumber($0) != nil }) {
         return named(tokens, monthAt: month, label: label, shown: shown, time: timeSuffix) ?? generic
@@ -33,7 +35,8 @@ extension DateRule {
       }
       guard widths[2] == 4 else {
         return .error(
-          "date.not_iso", "\(label) \(shown) has no four-digit year; write the date as YYYY-MM-DD, e.g. 2026-03-01.")
+          "date.not_iso",
+          "\(label) \(shown) has no four-digit year; write the date as YYYY-MM-DD, e.g. 2026-03-01.")
       }
       let (a, b, y) = (numbers[0], numbers[1], numbers[2])
       let dayFirst = ExcelDate.isValidDate(year: y, month: b, day: a)
@@ -55,14 +58,18 @@ extension DateRule {
       }
     }
 
-    private static func one(_ y: Int, _ m: Int, _ d: Int, label: String, shown: String, time: String) -> FieldProblem {
+    private static func one(_ y: Int, _ m: Int, _ d: Int, label: String, shown: String, time: String)
+      -> FieldProblem
+    {
       guard ExcelDate.isValidDate(year: y, month: m, day: d) else {
         return .error("date.invalid", "\(label) \(shown) is not a real date.")
       }
       return reading(y, m, d, label: label, shown: shown, time: time)
     }
 
-    private static func reading(_ y: Int, _ m: Int, _ d: Int, label: String, shown: String, time: String) -> FieldProblem {
+    private static func reading(_ y: Int, _ m: Int, _ d: Int, label: String, shown: String, time: String)
+      -> FieldProblem
+    {
       .error(
         "date.not_iso",
         "\(label) must be written as an ISO 8601 date: write \(DateRule.iso(y, m, d) + time) (\(DateRule.spoken(y, m, d))) instead of \(shown)."

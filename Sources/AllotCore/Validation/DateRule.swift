@@ -8,7 +8,8 @@ public enum DateRule {
     switch cell.kind {
     case .empty: return .empty
     case .error:
-      return .error("cell.error", "\(label) shows the spreadsheet error \(cell.text); fix the formula or type the date.")
+      return .error(
+        "cell.error", "\(label) shows the spreadsheet error \(cell.text); fix the formula or type the date.")
     case .boolean:
       return .error("date.not_iso", "\(label) must be a date like 2026-03-01, not \(cell.text).")
     case .number:
@@ -19,7 +20,9 @@ public enum DateRule {
     if text.isEmpty { return .empty }
     let bytes = Array(text.utf8)
     if let iso = ISO(bytes) {
-      if let problem = iso.problem(label: label, shown: text) { return FieldOutcome(value: nil, problems: [problem]) }
+      if let problem = iso.problem(label: label, shown: text) {
+        return FieldOutcome(value: nil, problems: [problem])
+      }
       if iso.dateOnly && bytes.count == 10 { return .ok(text) }
       // Already `YYYY-MM-DDThh:mm:ssZ`: send as written.
       if bytes.count == 20 && bytes[10] == UInt8(ascii: "T") && bytes[16] == UInt8(ascii: ":")
@@ -30,13 +33,16 @@ public enum DateRule {
       return .ok(iso.text)
     }
     // Plain digits: an Excel serial (a CSV of a General-formatted date column), or YYYYMMDD.
-    if bytes.allSatisfy({ TextScan.isDigit($0) || $0 == UInt8(ascii: ".") }), bytes.contains(where: TextScan.isDigit),
+    if bytes.allSatisfy({ TextScan.isDigit($0) || $0 == UInt8(ascii: ".") }),
+      bytes.contains(where: TextScan.isDigit),
       bytes.lazy.filter({ $0 == UInt8(ascii: ".") }).count <= 1
     {
-      if bytes.count == 8, let y = number(bytes[0..<4]), let m = number(bytes[4..<6]), let d = number(bytes[6..<8]),
+      if bytes.count == 8, let y = number(bytes[0..<4]), let m = number(bytes[4..<6]),
+        let d = number(bytes[6..<8]),
         ExcelDate.isValidDate(year: y, month: m, day: d)
       {
-        return .error("date.not_iso", "\(label) must be written YYYY-MM-DD: write \(iso(y, m, d)) (found \(text)).")
+        return .error(
+          "date.not_iso", "\(label) must be written YYYY-MM-DD: write \(iso(y, m, d)) (found \(text)).")
       }
       return serial(text, shown: text, label: label, system: system)
     }
@@ -66,16 +72,20 @@ public enum DateRule {
   static func spoken(_ y: Int, _ m: Int, _ d: Int) -> String { "\(d) \(monthNames[m - 1]) \(y)" }
 
   /// A serial number converted with the workbook's date system.
-  static func serial(_ stored: String, shown: String, label: String, system: DateSystem) -> FieldOutcome<String> {
+  static func serial(_ stored: String, shown: String, label: String, system: DateSystem) -> FieldOutcome<
+    String
+  > {
     guard let value = Double(stored), value >= 1,
       let parts = ExcelDate.components(serial: value, system: system)
     else {
       return .error(
         "date.invalid",
-        "\(label) \(TextScan.shown(shown)) is a number that is not a date Excel can show; write the date as YYYY-MM-DD.")
+        "\(label) \(TextScan.shown(shown)) is a number that is not a date Excel can show; write the date as YYYY-MM-DD."
+      )
     }
     if parts.year == 1900 && parts.month == 2 && parts.day == 29 {
-      return .error("date.invalid", "\(label) is Excel's non-existent 29 February 1900 (serial 60); write the real date.")
+      return .error(
+        "date.invalid", "\(label) is Excel's non-existent 29 February 1900 (serial 60); write the real date.")
     }
     let text = parts.isoText
     return .ok(parts.isMidnight ? text : text + "Z")
@@ -98,13 +108,16 @@ public enum DateRule {
 
     init?(_ b: [UInt8]) {
       guard b.count >= 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
-        let y = DateRule.number(b[0..<4]), let m = DateRule.number(b[5..<7]), let d = DateRule.number(b[8..<10])
+        let y = DateRule.number(b[0..<4]), let m = DateRule.number(b[5..<7]),
+        let d = DateRule.number(b[8..<10])
       else { return nil }
       year = y
       month = m
       day = d
       if b.count == 10 { return }
-      guard b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == UInt8(ascii: " ") else { return nil }
+      guard b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == UInt8(ascii: " ") else {
+        return nil
+      }
       dateOnly = false
       var i = 11
       func two() -> Int? {
@@ -150,7 +163,8 @@ public enum DateRule {
       guard i == b.count else { return nil }
       zoneHours = zh
       zoneMinutes = zm
-      zone = [sign] + Array(TextScan.padded(zh, 2).utf8) + [UInt8(ascii: ":")] + Array(TextScan.padded(zm, 2).utf8)
+      zone =
+        [sign] + Array(TextScan.padded(zh, 2).utf8) + [UInt8(ascii: ":")] + Array(TextScan.padded(zm, 2).utf8)
     }
 
     func problem(label: String, shown: String) -> FieldProblem? {
@@ -159,14 +173,17 @@ public enum DateRule {
         if !(1...12).contains(month) {
           why = "there is no month \(month)"
         } else if year >= 1 {
-          why = "\(DateRule.monthNames[month - 1]) \(year) has \(ExcelDate.daysInMonth(year: year, month: month)) days"
+          why =
+            "\(DateRule.monthNames[month - 1]) \(year) has \(ExcelDate.daysInMonth(year: year, month: month)) days"
         } else {
           why = "the year must be 0001–9999"
         }
         return .error("date.invalid", "\(label) \(TextScan.shown(shown)) is not a real date: \(why).")
       }
       if hour > 23 || minute > 59 || second > 59 {
-        return .error("date.invalid", "\(label) \(TextScan.shown(shown)) has an impossible time of day (hh 00–23, mm and ss 00–59).")
+        return .error(
+          "date.invalid",
+          "\(label) \(TextScan.shown(shown)) has an impossible time of day (hh 00–23, mm and ss 00–59).")
       }
       if zoneHours > 18 || zoneMinutes > 59 {
         return .error("date.invalid", "\(label) \(TextScan.shown(shown)) has an impossible UTC offset.")
@@ -177,7 +194,8 @@ public enum DateRule {
     var text: String {
       var s = DateRule.iso(year, month, day)
       if dateOnly { return s }
-      s += "T" + TextScan.padded(hour, 2) + ":" + TextScan.padded(minute, 2) + ":" + TextScan.padded(second, 2)
+      s +=
+        "T" + TextScan.padded(hour, 2) + ":" + TextScan.padded(minute, 2) + ":" + TextScan.padded(second, 2)
       if !fraction.isEmpty { s += "." + String(decoding: fraction, as: UTF8.self) }
       s += zone.isEmpty ? "Z" : String(decoding: zone, as: UTF8.self)
       return s

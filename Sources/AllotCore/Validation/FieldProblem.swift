@@ -11,7 +11,9 @@ public struct FieldProblem: Error, Sendable, Hashable {
   }
 
   static func error(_ code: String, _ message: String) -> FieldProblem { FieldProblem(.error, code, message) }
-  static func warning(_ code: String, _ message: String) -> FieldProblem { FieldProblem(.warning, code, message) }
+  static func warning(_ code: String, _ message: String) -> FieldProblem {
+    FieldProblem(.warning, code, message)
+  }
 }
 
 /// The outcome of a field rule: the normalised value to send (nil when the cell is empty or an error

@@ -112,7 +112,8 @@ public struct FileValidator: Sendable {
       }
     }
     if outOfOrder {
-      rowIssues = rowIssues.enumerated().sorted { ($0.element.row, $0.offset) < ($1.element.row, $1.offset) }.map(\.element)
+      rowIssues = rowIssues.enumerated().sorted { ($0.element.row, $0.offset) < ($1.element.row, $1.offset) }
+        .map(\.element)
     }
     let fileErrors = fileIssues.filter { $0.severity == .error }.count
     return ValidationSummary(
@@ -133,7 +134,9 @@ public struct FileValidator: Sendable {
     let (_, optionIssues) = options.resolvedDefaults()
     fileIssues += optionIssues
     fileIssues.append(
-      Issue(row: 0, column: nil, field: "row", severity: .error, code: "header.not_found", message: message, value: nil))
+      Issue(
+        row: 0, column: nil, field: "row", severity: .error, code: "header.not_found", message: message,
+        value: nil))
     // Rows searched for a header may have been data: they cannot be sent.
     rows += nonBlankBeforeHeader
     invalid += nonBlankBeforeHeader

@@ -36,19 +36,31 @@ public enum HeaderMatcher {
 
   /// Accepted spellings (normalised) for each field.
   public static let spellings: [(AllocationField, [String])] = [
-    (.amount, ["amount", "allocationamount", "tokenamount", "tokens", "numberoftokens", "grantamount", "quantity"]),
+    (
+      .amount,
+      ["amount", "allocationamount", "tokenamount", "tokens", "numberoftokens", "grantamount", "quantity"]
+    ),
     (.contractId, ["contractid", "contract", "contractuuid"]),
     (.tokenId, ["tokenid", "token", "tokenuuid"]),
     (.category, ["category", "allocationcategory", "stakeholdercategory", "categoryname"]),
     (.description, ["description", "notes", "note", "memo", "comment", "comments"]),
-    (.unlockScheduleId, ["unlockscheduleid", "unlockschedule", "schedule", "scheduleid", "unlockscheduleuuid"]),
+    (
+      .unlockScheduleId,
+      ["unlockscheduleid", "unlockschedule", "schedule", "scheduleid", "unlockscheduleuuid"]
+    ),
     (.unlockStartAt, ["unlockstartat", "unlockstart", "unlockstartdate", "unlockdate", "unlockstarttime"]),
     (.vestingScheduleId, ["vestingscheduleid", "vestingschedule", "vestingscheduleuuid"]),
-    (.vestingStartAt, ["vestingstartat", "vestingstart", "vestingstartdate", "vestingcommencementdate", "vestingdate"]),
+    (
+      .vestingStartAt,
+      ["vestingstartat", "vestingstart", "vestingstartdate", "vestingcommencementdate", "vestingdate"]
+    ),
     (.releaseMode, ["releasemode", "release"]),
     (.receivedOffMagna, ["receivedoffmagna", "receivedoutsidemagna", "alreadyreceived", "received"]),
     (.cancellable, ["cancellable", "cancelable", "revocable"]),
-    (.walletAddress, ["walletaddress", "wallet", "address", "recipientaddress", "recipientwallet", "walletaddr"]),
+    (
+      .walletAddress,
+      ["walletaddress", "wallet", "address", "recipientaddress", "recipientwallet", "walletaddr"]
+    ),
     (
       .stakeholderName,
       ["stakeholdername", "name", "fullname", "stakeholder", "recipient", "recipientname", "holdername"]
@@ -60,7 +72,10 @@ public enum HeaderMatcher {
     ),
     (
       .stakeholderEmployeeNumber,
-      ["stakeholderemployeenumber", "employeenumber", "employeeid", "employeeno", "empno", "staffnumber", "staffid"]
+      [
+        "stakeholderemployeenumber", "employeenumber", "employeeid", "employeeno", "empno", "staffnumber",
+        "staffid",
+      ]
     ),
   ]
 

@@ -12,7 +12,8 @@ public struct RowValidation: Sendable {
   public var isBlank: Bool
 
   public init(
-    rowNumber: Int, allocation: AllocationRequest?, issues: [Issue], duplicateKey: UInt64? = nil, isBlank: Bool = false
+    rowNumber: Int, allocation: AllocationRequest?, issues: [Issue], duplicateKey: UInt64? = nil,
+    isBlank: Bool = false
   ) {
     self.rowNumber = rowNumber
     self.allocation = allocation

@@ -104,14 +104,18 @@ public enum XHandleRule {
     if handle.hasPrefix("@") { handle = handle.dropFirst() }
     let lower = text.lowercased()
     for host in ["x.com/", "twitter.com/"] {
-      if let range = lower.firstRange(of: host), lower.hasPrefix("http") || lower.hasPrefix("www.") || lower.hasPrefix(host) {
+      if let range = lower.firstRange(of: host),
+        lower.hasPrefix("http") || lower.hasPrefix("www.") || lower.hasPrefix(host)
+      {
         let offset = lower.distance(from: lower.startIndex, to: range.upperBound)
         var rest = text.dropFirst(offset)
         if let cut = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) { rest = rest[..<cut] }
         return .error("xHandle.invalid", "X handle must be the handle, not a profile link: write \(rest).")
       }
     }
-    guard !handle.isEmpty else { return .error("xHandle.invalid", "X handle is only an @; write the handle after it.") }
+    guard !handle.isEmpty else {
+      return .error("xHandle.invalid", "X handle is only an @; write the handle after it.")
+    }
     if let bad = handle.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_")) }) {
       let what = bad == " " ? "a space" : "'\(bad)'"
       return .error(
@@ -123,7 +127,8 @@ public enum XHandleRule {
       outcome.problems.append(
         .warning(
           "xHandle.too_long",
-          "X handle \(handle) has \(handle.count) characters; X handles have at most \(maxLength). Check it."))
+          "X handle \(handle) has \(handle.count) characters; X handles have at most \(maxLength). Check it.")
+      )
     }
     return outcome
   }

@@ -82,13 +82,15 @@ public enum UUIDRule {
     let hex = utf8.filter { Hex.value($0) != nil }
     if let bad = text.first(where: { !($0.isHexDigit || $0 == "-") }) {
       let what = bad == " " ? "a space" : "'\(bad)'"
-      return "it contains \(what), but a UUID has only hex digits (0-9, a-f) and dashes, like \(example) (found \(shown))."
+      return
+        "it contains \(what), but a UUID has only hex digits (0-9, a-f) and dashes, like \(example) (found \(shown))."
     }
     if hex.count == 32 && !utf8.contains(UInt8(ascii: "-")) {
       return "the dashes are missing: write \(dashed(hex))."
     }
     if hex.count != 32 {
-      return "it has \(hex.count) hex digits; a UUID has 32 in groups 8-4-4-4-12, like \(example) (found \(shown))."
+      return
+        "it has \(hex.count) hex digits; a UUID has 32 in groups 8-4-4-4-12, like \(example) (found \(shown))."
     }
     return "the dashes are in the wrong places; a UUID is grouped 8-4-4-4-12: write \(dashed(hex))."
   }

@@ -1,6 +1,7 @@
 /// Base58 with the Bitcoin alphabet (used by Solana and Tron addresses).
 public enum Base58 {
-  public static let alphabet: [UInt8] = Array("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".utf8)
+  public static let alphabet: [UInt8] = Array(
+    "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".utf8)
 
   /// Digit value of each ASCII byte, 255 when not in the alphabet.
   private static let values: [UInt8] = {

@@ -79,7 +79,8 @@ public enum WalletAddress {
     }
     return .failure(
       invalid(
-        "Not a wallet address: expected \(formats); this base58 text decodes to \(bytes.count) bytes, not 32."))
+        "Not a wallet address: expected \(formats); this base58 text decodes to \(bytes.count) bytes, not 32."
+      ))
   }
 
   private static func invalid(_ message: String) -> WalletProblem {
@@ -127,7 +128,8 @@ public enum WalletAddress {
   /// The EIP-55 mixed-case form of an EVM address (`0x` + 40 hex digits in any case).
   public static func eip55<S: StringProtocol>(_ address: S) -> String? {
     let utf8 = Array(address.utf8)
-    guard utf8.count == 42, utf8[0] == UInt8(ascii: "0"), utf8[1] == UInt8(ascii: "x") || utf8[1] == UInt8(ascii: "X"),
+    guard utf8.count == 42, utf8[0] == UInt8(ascii: "0"),
+      utf8[1] == UInt8(ascii: "x") || utf8[1] == UInt8(ascii: "X"),
       utf8[2...].allSatisfy({ Hex.value($0) != nil })
     else { return nil }
     return checksummed(utf8[2...])

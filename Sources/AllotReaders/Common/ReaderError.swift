@@ -26,6 +26,7 @@ public struct ReaderError: Error, Sendable, Hashable, CustomStringConvertible {
 
   /// `grants.xlsx, sheet "Grants", row 5, column C: <message>`
   public var description: String {
+    if sheet == nil && row == nil && column == nil && message.hasPrefix(file) { return message }
     var place = file
     if let sheet { place += ", sheet \"\(sheet)\"" }
     if let row { place += ", row \(row)" }

@@ -56,6 +56,8 @@ struct SandboxAllocation: Sendable, Hashable, Codable {
 /// What `--state FILE` holds.
 struct SandboxStateFile: Codable {
   var version: Int
+  /// The seed the ids were derived from; a restart must use the same one.
+  var seed: UInt64?
   var nextSequence: Int
   var allocations: [SandboxAllocation]
 }

@@ -5,30 +5,43 @@ import Foundation
 actor SandboxStore {
   private(set) var allocations: [SandboxAllocation] = []
   private var indexById: [String: Int] = [:]
+  /// Each allocation's JSON, encoded once, so persisting after a commit costs one file write rather than
+  /// re-encoding every allocation.
+  private var encoded: [Data] = []
   private var nextSequence = 1
   private let stateFile: URL?
+  private let seed: UInt64
 
-  init(stateFile: String?) throws(SandboxError) {
+  init(stateFile: String?, seed: UInt64) throws(SandboxError) {
+    self.seed = seed
     self.stateFile = stateFile.map { URL(fileURLWithPath: $0) }
     guard let url = self.stateFile, FileManager.default.fileExists(atPath: url.path) else { return }
+    let state: SandboxStateFile
     do {
-      let data = try Data(contentsOf: url)
-      let state = try JSONDecoder().decode(SandboxStateFile.self, from: data)
-      allocations = state.allocations.sorted { $0.sequence < $1.sequence }
-      for (index, allocation) in allocations.enumerated() { indexById[allocation.id] = index }
-      nextSequence = max(state.nextSequence, (allocations.last?.sequence ?? 0) + 1)
+      state = try JSONDecoder().decode(SandboxStateFile.self, from: try Data(contentsOf: url))
     } catch {
       throw SandboxError.stateFile(url.path, "cannot be read as a sandbox state file (\(error))")
     }
+    if let stored = state.seed, stored != seed {
+      throw SandboxError.stateFile(url.path, "was written with --seed \(stored); start the sandbox with that seed")
+    }
+    allocations = state.allocations.sorted { $0.sequence < $1.sequence }
+    for (index, allocation) in allocations.enumerated() { indexById[allocation.id] = index }
+    encoded = allocations.map { (try? Self.encoder.encode($0)) ?? Data() }
+    nextSequence = max(state.nextSequence, (allocations.last?.sequence ?? 0) + 1)
   }
-
-  /// The sequence number the next allocation will get.
-  func peekSequence() -> Int { nextSequence }
 
   /// Adds an allocation built for the next sequence number, then persists. On a write failure nothing is
   /// kept and the error is thrown.
   func commit(_ build: (Int) -> SandboxAllocation) throws(SandboxError) -> SandboxAllocation {
     let allocation = build(nextSequence)
+    if stateFile != nil {
+      do {
+        encoded.append(try Self.encoder.encode(allocation))
+      } catch {
+        throw SandboxError.stateFile(stateFile?.path ?? "", "could not be written (\(error))")
+      }
+    }
     allocations.append(allocation)
     indexById[allocation.id] = allocations.count - 1
     nextSequence += 1
@@ -36,6 +49,7 @@ actor SandboxStore {
       try persist()
     } catch {
       allocations.removeLast()
+      if stateFile != nil { encoded.removeLast() }
       indexById[allocation.id] = nil
       nextSequence -= 1
       throw error
@@ -73,13 +87,25 @@ actor SandboxStore {
     return trimmed.hasPrefix("0x") || trimmed.hasPrefix("0X") ? trimmed.lowercased() : trimmed
   }
 
+  private static let encoder: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return encoder
+  }()
+
+  /// Writes `{"version":1,"seed":…,"nextSequence":…,"allocations":[…]}` to a temporary file and renames it
+  /// over the state file.
   private func persist() throws(SandboxError) {
     guard let url = stateFile else { return }
-    let state = SandboxStateFile(version: 1, nextSequence: nextSequence, allocations: allocations)
+    var data = Data("{\"version\":1,\"seed\":\(seed),\"nextSequence\":\(nextSequence),\"allocations\":[".utf8)
+    data.reserveCapacity(encoded.reduce(data.count + 2) { $0 + $1.count + 1 })
+    for (index, item) in encoded.enumerated() {
+      if index > 0 { data.append(UInt8(ascii: ",")) }
+      data.append(item)
+    }
+    data.append(contentsOf: Array("]}\n".utf8))
     do {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.sortedKeys]
-      try encoder.encode(state).write(to: url, options: .atomic)
+      try data.write(to: url, options: .atomic)
     } catch {
       throw SandboxError.stateFile(url.path, "could not be written (\(error))")
     }

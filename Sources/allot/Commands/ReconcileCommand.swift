@@ -83,6 +83,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     let day = asOf.flatMap { CalendarDay(iso: $0) } ?? ReconcileInputs.todayUTC()
     let settings = ReconciliationSettings(tolerance: tol, windowDays: days, asOf: day)
 
+    var timer = PhaseTimer()
     // Expected side.
     guard let payouts else {
       Console.error(
@@ -91,6 +92,7 @@ struct ReconcileCommand: AsyncParsableCommand {
       throw ExitStatus.badInput
     }
     let expected = try ReconcileInputs.readPayouts(payouts, mapping: mappings.payouts, limits: input.limits)
+    timer.lap("read payouts")
     // Actual side.
     let actual: ReconcileInputs.Transactions
     if let transactions {
@@ -98,9 +100,11 @@ struct ReconcileCommand: AsyncParsableCommand {
     } else {
       actual = try await ReconcileInputs.fetchTransactions()
     }
+    timer.lap("read transactions")
     for issue in expected.warnings + actual.warnings { Console.error("allot: warning: \(issue)") }
 
     let result = Reconciler.reconcile(expected: expected.payouts, transactions: actual.transactions, settings: settings)
+    timer.lap("match")
     let inputs = [
       ReportInput(role: "payouts", name: payouts, sha256: expected.sha256, rows: expected.payouts.count),
       ReportInput(role: "transactions", name: actual.name, sha256: actual.sha256, rows: actual.transactions.count),
@@ -119,10 +123,25 @@ struct ReconcileCommand: AsyncParsableCommand {
       Console.error("allot: \(error.description)")
       throw ExitStatus.badInput
     }
+    timer.lap("reports")
     switch format {
     case .text: Console.out(ReconcileSummary.text(result, folder: folder))
     case .json: Console.out(ReconcileSummary.json(result, folder: folder, inputs: inputs))
     }
     if result.hasExceptions { throw ExitStatus.attention }
+  }
+}
+
+/// Phase timings on stderr when `ALLOT_TIMINGS=1` (for the benchmark).
+struct PhaseTimer {
+  private let enabled = ProcessInfo.processInfo.environment["ALLOT_TIMINGS"] == "1"
+  private let clock = ContinuousClock()
+  private var last = ContinuousClock.now
+
+  mutating func lap(_ name: String) {
+    guard enabled else { return }
+    let now = clock.now
+    Console.error("timing: \(name): \(now - last)")
+    last = now
   }
 }

@@ -5,8 +5,10 @@ import Testing
   func text(_ r: AllocationRequest) -> String { String(decoding: r.jsonBody(), as: UTF8.self) }
 
   @Test func minimalBodyHasFixedKeysAndOmitsNils() {
-    let r = AllocationRequest(amount: "10.5", contractId: "c", tokenId: "t", category: "Team", stakeholder: .init())
-    #expect(text(r) == #"{"amount":"10.5","contractId":"c","tokenId":"t","category":"Team","stakeholder":{}}"#)
+    let r = AllocationRequest(
+      amount: "10.5", contractId: "c", tokenId: "t", category: "Team", stakeholder: .init())
+    #expect(
+      text(r) == #"{"amount":"10.5","contractId":"c","tokenId":"t","category":"Team","stakeholder":{}}"#)
   }
 
   @Test func fullBodyKeyOrder() {

@@ -6,24 +6,32 @@ enum Sample {
   static let token = "6ba7b810-9dad-11d1-80b4-00c04fd430c8"
   static let schedule = "9b2d1c3e-1111-4a2b-8c3d-123456789abc"
   static let headers = [
-    "amount", "contractId", "tokenId", "category", "Name", "Email", "X Handle", "Employee Number", "Description",
-    "unlockScheduleId", "unlockStartAt", "vestingScheduleId", "vestingStartAt", "releaseMode", "receivedOffMagna",
+    "amount", "contractId", "tokenId", "category", "Name", "Email", "X Handle", "Employee Number",
+    "Description",
+    "unlockScheduleId", "unlockStartAt", "vestingScheduleId", "vestingStartAt", "releaseMode",
+    "receivedOffMagna",
     "cancellable", "Wallet",
   ]
 
   static func values(_ overrides: [String: String] = [:]) -> [String] {
     let base: [String: String] = [
-      "amount": "1250.50", "contractId": contract, "tokenId": token, "category": "Team", "Name": "Alice Example",
-      "Email": "alice@example.com", "X Handle": "@alice", "Employee Number": "00042", "Description": "Q1 grant",
-      "unlockScheduleId": schedule, "unlockStartAt": "2026-03-01", "vestingScheduleId": "", "vestingStartAt": "",
+      "amount": "1250.50", "contractId": contract, "tokenId": token, "category": "Team",
+      "Name": "Alice Example",
+      "Email": "alice@example.com", "X Handle": "@alice", "Employee Number": "00042",
+      "Description": "Q1 grant",
+      "unlockScheduleId": schedule, "unlockStartAt": "2026-03-01", "vestingScheduleId": "",
+      "vestingStartAt": "",
       "releaseMode": "linear", "receivedOffMagna": "", "cancellable": "yes",
       "Wallet": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
     ]
     return headers.map { overrides[$0] ?? base[$0] ?? "" }
   }
 
-  static func validator(_ options: ValidationOptions = ValidationOptions(), headers: [String] = headers) -> AllocationValidator {
-    AllocationValidator(mapping: ColumnMapping.resolve(header: textRow(1, headers), options: options), options: options)
+  static func validator(_ options: ValidationOptions = ValidationOptions(), headers: [String] = headers)
+    -> AllocationValidator
+  {
+    AllocationValidator(
+      mapping: ColumnMapping.resolve(header: textRow(1, headers), options: options), options: options)
   }
 }
 
@@ -69,7 +77,8 @@ enum Sample {
     #expect(r.issues.allSatisfy { $0.field == "row" && $0.column == nil })
     // Vesting schedule alone is enough; a wallet alone is enough.
     let ok = v.validate(
-      row: textRow(2, Sample.values(["unlockScheduleId": "", "vestingScheduleId": Sample.schedule, "Email": ""])))
+      row: textRow(
+        2, Sample.values(["unlockScheduleId": "", "vestingScheduleId": Sample.schedule, "Email": ""])))
     #expect(ok.isValid)
     // An invalid schedule id reports the id, not "no schedule".
     let bad = v.validate(row: textRow(2, Sample.values(["unlockScheduleId": "nope"])))
@@ -78,8 +87,12 @@ enum Sample {
 
   @Test func defaultsFillEmptyCellsAndAbsentColumns() throws {
     let options = ValidationOptions(
-      contractId: Sample.contract.uppercased(), tokenId: Sample.token, category: "Advisors", releaseMode: "cliff")
-    let headers = ["Name", "Email", "Wallet", "Allocation Amount", "Allocation Category", "Unlock Start", "Unlock Schedule"]
+      contractId: Sample.contract.uppercased(), tokenId: Sample.token, category: "Advisors",
+      releaseMode: "cliff")
+    let headers = [
+      "Name", "Email", "Wallet", "Allocation Amount", "Allocation Category", "Unlock Start",
+      "Unlock Schedule",
+    ]
     let v = Sample.validator(options, headers: headers)
     #expect(v.fileIssues.isEmpty)
     let r = v.validate(
@@ -117,7 +130,8 @@ enum Sample {
     #expect(r.isValid)
     #expect(
       r.issues.map(\.code) == [
-        "amount.float_precision", "name.missing", "employeeNumber.numeric_cell", "receivedOffMagna.exceeds_amount",
+        "amount.float_precision", "name.missing", "employeeNumber.numeric_cell",
+        "receivedOffMagna.exceeds_amount",
       ])
     #expect(r.issues.allSatisfy { $0.severity == .warning })
     #expect(r.issues[0].value == "0.30000000000000004")

@@ -10,7 +10,9 @@ import Testing
     ("1250", "1250"), ("1250.75", "1250.75"), (" 42 ", "42"), ("1000.50", "1000.5"), ("007", "7"),
     ("0.5", "0.5"), ("100.000", "100"), ("000.25", "0.25"),
     ("0.000000000000000001", "0.000000000000000001"),
-    ("123456789012345678901234567890.123456789012345678", "123456789012345678901234567890.123456789012345678"),
+    (
+      "123456789012345678901234567890.123456789012345678", "123456789012345678901234567890.123456789012345678"
+    ),
     ("\u{00A0}15\u{00A0}", "15"),
   ])
   func acceptsExactDecimals(_ text: String, _ expected: String) {
@@ -99,12 +101,15 @@ import Testing
 
   @Test func numericCellWithSeventeenDigitsWarns() {
     let cell = Cell.number("123456789012346000", raw: "123456789012345678")
-    #expect(AmountRule.check(cell, field: .amount, maxDecimals: 18).problems.first?.code == "amount.float_precision")
+    #expect(
+      AmountRule.check(cell, field: .amount, maxDecimals: 18).problems.first?.code == "amount.float_precision"
+    )
   }
 
   @Test func numericCellsWithoutNoiseDoNotWarn() {
     #expect(AmountRule.check(.number("2750.25"), field: .amount, maxDecimals: 18).problems.isEmpty)
-    #expect(AmountRule.check(.number("0.0000005", raw: "5E-07"), field: .amount, maxDecimals: 18).problems.isEmpty)
+    #expect(
+      AmountRule.check(.number("0.0000005", raw: "5E-07"), field: .amount, maxDecimals: 18).problems.isEmpty)
   }
 
   @Test func textWithSeventeenDigitsIsExactAndDoesNotWarn() {
@@ -114,12 +119,16 @@ import Testing
   }
 
   @Test func otherCellKinds() {
-    #expect(AmountRule.check(Cell(kind: .error, text: "#N/A"), field: .amount, maxDecimals: 18).problems.first?.code == "cell.error")
     #expect(
-      AmountRule.check(Cell(kind: .date, text: "2026-01-01"), field: .amount, maxDecimals: 18).problems.first?.code
+      AmountRule.check(Cell(kind: .error, text: "#N/A"), field: .amount, maxDecimals: 18).problems.first?.code
+        == "cell.error")
+    #expect(
+      AmountRule.check(Cell(kind: .date, text: "2026-01-01"), field: .amount, maxDecimals: 18).problems.first?
+        .code
         == "amount.not_a_number")
     #expect(
-      AmountRule.check(Cell(kind: .boolean, text: "TRUE"), field: .amount, maxDecimals: 18).problems.first?.code
+      AmountRule.check(Cell(kind: .boolean, text: "TRUE"), field: .amount, maxDecimals: 18).problems.first?
+        .code
         == "amount.not_a_number")
   }
 }

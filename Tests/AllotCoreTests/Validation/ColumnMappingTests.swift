@@ -12,13 +12,16 @@ func textRow(_ number: Int, _ values: [String]) -> SheetRow {
     ("Allocation Category", "category"), ("Name", "stakeholder.name"), ("Email", "stakeholder.email"),
     ("stakeholder.email", "stakeholder.email"), ("Stakeholder Email", "stakeholder.email"),
     ("stakeholder_email", "stakeholder.email"), ("E-mail", "stakeholder.email"), ("Wallet", "walletAddress"),
-    ("Wallet Address", "walletAddress"), ("Unlock Start", "unlockStartAt"), ("Unlock Schedule", "unlockScheduleId"),
+    ("Wallet Address", "walletAddress"), ("Unlock Start", "unlockStartAt"),
+    ("Unlock Schedule", "unlockScheduleId"),
     ("unlockScheduleId", "unlockScheduleId"), ("Vesting Schedule ID", "vestingScheduleId"),
     ("vesting_start_at", "vestingStartAt"), ("Release Mode", "releaseMode"),
-    ("Received Off Magna", "receivedOffMagna"), ("Cancellable", "cancellable"), ("X Handle", "stakeholder.xHandle"),
+    ("Received Off Magna", "receivedOffMagna"), ("Cancellable", "cancellable"),
+    ("X Handle", "stakeholder.xHandle"),
     ("Twitter", "stakeholder.xHandle"), ("Employee Number", "stakeholder.employeeNumber"),
     ("stakeholder.employeeNumber", "stakeholder.employeeNumber"), ("Description", "description"),
-    ("Amount *", "amount"), ("attr:Department", "attr:Department"), ("ATTR: cost centre ", "attr:cost centre"),
+    ("Amount *", "amount"), ("attr:Department", "attr:Department"),
+    ("ATTR: cost centre ", "attr:cost centre"),
   ])
   func matches(_ header: String, _ path: String) {
     #expect(HeaderMatcher.field(for: header)?.path == path)
@@ -69,7 +72,10 @@ func textRow(_ number: Int, _ values: [String]) -> SheetRow {
   @Test func missingRequiredColumnsUnlessDefaulted() {
     let header = textRow(1, ["Name", "Email", "Allocation Amount", "Unlock Schedule"])
     let bare = ColumnMapping.resolve(header: header, options: ValidationOptions())
-    #expect(Set(bare.issues.filter { $0.code == "column.missing" }.map(\.field)) == ["contractId", "tokenId", "category"])
+    #expect(
+      Set(bare.issues.filter { $0.code == "column.missing" }.map(\.field)) == [
+        "contractId", "tokenId", "category",
+      ])
     let withDefaults = ColumnMapping.resolve(
       header: header,
       options: ValidationOptions(
@@ -80,7 +86,8 @@ func textRow(_ number: Int, _ values: [String]) -> SheetRow {
 
   @Test func missingScheduleAndRecipientColumns() {
     let m = ColumnMapping.resolve(
-      header: textRow(1, ["amount", "contractId", "tokenId", "category", "Name"]), options: ValidationOptions())
+      header: textRow(1, ["amount", "contractId", "tokenId", "category", "Name"]),
+      options: ValidationOptions())
     let messages = m.issues.filter { $0.code == "column.missing" }.map(\.message)
     #expect(messages.contains { $0.contains("schedule") })
     #expect(messages.contains { $0.contains("Email or Wallet") })
@@ -92,7 +99,11 @@ func textRow(_ number: Int, _ values: [String]) -> SheetRow {
       "Extra": "bogus.field", "Not there": "description",
     ])
     let header = textRow(
-      1, ["Qty", "contractId", "tokenId", "category", "Email", "contact", "Department", "unlockScheduleId", "Extra"])
+      1,
+      [
+        "Qty", "contractId", "tokenId", "category", "Email", "contact", "Department", "unlockScheduleId",
+        "Extra",
+      ])
     let m = ColumnMapping.resolve(header: header, options: options)
     #expect(m.column(of: .amount) == 0)
     #expect(m.column(of: .stakeholderEmail) == 5)
@@ -108,7 +119,8 @@ func textRow(_ number: Int, _ values: [String]) -> SheetRow {
   }
 
   @Test func knownFieldCountForHeaderDetection() {
-    #expect(ColumnMapping.knownFieldCount(textRow(1, ["Allocations Q1 2026"]), options: ValidationOptions()) == 0)
+    #expect(
+      ColumnMapping.knownFieldCount(textRow(1, ["Allocations Q1 2026"]), options: ValidationOptions()) == 0)
     #expect(ColumnMapping.knownFieldCount(textRow(2, full), options: ValidationOptions()) == 8)
   }
 }

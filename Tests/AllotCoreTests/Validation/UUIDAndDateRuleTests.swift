@@ -13,8 +13,13 @@ import Testing
   }
 
   @Test(arguments: [
-    ("{3F2504E0-4F89-41D3-9A0C-0305E82C3301}", "remove the braces: write 3f2504e0-4f89-41d3-9a0c-0305e82c3301"),
-    ("3f2504e04f8941d39a0c0305e82c3301", "the dashes are missing: write 3f2504e0-4f89-41d3-9a0c-0305e82c3301"),
+    (
+      "{3F2504E0-4F89-41D3-9A0C-0305E82C3301}",
+      "remove the braces: write 3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+    ),
+    (
+      "3f2504e04f8941d39a0c0305e82c3301", "the dashes are missing: write 3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+    ),
     ("urn:uuid:3f2504e0-4f89-41d3-9a0c-0305e82c3301", "remove the urn:uuid: prefix"),
     ("3f2504e0-4f89-41d3-9a0c-0305e82c330", "it has 31 hex digits"),
     ("3f2504e0-4f89-41d3-9a0c-0305e82c33011", "it has 33 hex digits"),

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Runs the built `allot` binary as a user would, capturing its output and exit status.
+public struct AllotResult: Sendable {
+  public var status: Int32
+  public var stdout: String
+  public var stderr: String
+  /// True when the process ended by a signal (a crash), not by exiting.
+  public var crashed: Bool
+}
+
+public enum AllotRunner {
+  /// Runs `allot ARGS` in `directory` (default: the package root) with extra environment variables, and
+  /// waits at most `timeout` seconds (then kills it and reports status -1).
+  @discardableResult
+  public static func run(
+    _ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
+    timeout: TimeInterval = 120
+  ) throws -> AllotResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: TestPaths.allotBinary)
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    process.currentDirectoryURL = URL(fileURLWithPath: directory ?? TestPaths.packageRoot)
+    let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("allot-out-\(UUID().uuidString)")
+    let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("allot-err-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: outFile.path, contents: nil)
+    FileManager.default.createFile(atPath: errFile.path, contents: nil)
+    defer {
+      try? FileManager.default.removeItem(at: outFile)
+      try? FileManager.default.removeItem(at: errFile)
+    }
+    let outHandle = try FileHandle(forWritingTo: outFile)
+    let errHandle = try FileHandle(forWritingTo: errFile)
+    process.standardOutput = outHandle
+    process.standardError = errHandle
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline {
+      Thread.sleep(forTimeInterval: 0.01)
+    }
+    var timedOut = false
+    if process.isRunning {
+      timedOut = true
+      process.terminate()
+      process.waitUntilExit()
+    }
+    try outHandle.close()
+    try errHandle.close()
+    let out = (try? String(contentsOf: outFile, encoding: .utf8)) ?? ""
+    let err = (try? String(contentsOf: errFile, encoding: .utf8)) ?? ""
+    return AllotResult(
+      status: timedOut ? -1 : process.terminationStatus, stdout: out, stderr: err,
+      crashed: process.terminationReason == .uncaughtSignal && !timedOut)
+  }
+
+  /// A fresh temporary folder for one test.
+  public static func temporaryDirectory() throws -> String {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("allot-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url.path
+  }
+}

@@ -1,5 +1,0 @@
-import Testing
-
-@Test func endToEndBuilds() {
-  #expect(Bool(true))
-}
