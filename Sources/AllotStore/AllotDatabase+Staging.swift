@@ -10,7 +10,9 @@ public struct NewBatch: Sendable, Hashable {
   public var sheet: String?
   public var mappingJSON: String?
   public var optionsJSON: String?
-  public init(fileName: String, fileSHA256: String, sheet: String?, mappingJSON: String?, optionsJSON: String?) {
+  public init(
+    fileName: String, fileSHA256: String, sheet: String?, mappingJSON: String?, optionsJSON: String?
+  ) {
     self.fileName = fileName
     self.fileSHA256 = fileSHA256
     self.sheet = sheet
@@ -65,7 +67,8 @@ public final class BatchStager {
   ) throws {
     let reference = RowReference.make(batch: batchId, row: sourceRow, random: random.next())
     try insert(
-      sourceRow: sourceRow, fingerprint: fingerprint, payload: payload, tokenId: tokenId, wallet: walletAddress,
+      sourceRow: sourceRow, fingerprint: fingerprint, payload: payload, tokenId: tokenId,
+      wallet: walletAddress,
       state: RowState.pending.rawValue, reference: reference)
     rows += 1
     if !warnings.isEmpty { try addIssues(warnings, sourceRow: sourceRow) }
@@ -125,7 +128,8 @@ public final class BatchStager {
     }
     text.withUTF8 { buffer in
       _ = sqlite3_bind_text(
-        stmt, index, UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self), Int32(buffer.count),
+        stmt, index, UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self),
+        Int32(buffer.count),
         transient)
     }
   }
@@ -158,7 +162,9 @@ extension AllotDatabase {
             INSERT INTO batches (file_name, file_sha256, sheet, mapping_json, options_json, created_at)
             VALUES (?, ?, ?, ?, ?, ?)
             """,
-          arguments: [batch.fileName, batch.fileSHA256, batch.sheet, batch.mappingJSON, batch.optionsJSON, now])
+          arguments: [
+            batch.fileName, batch.fileSHA256, batch.sheet, batch.mappingJSON, batch.optionsJSON, now,
+          ])
         let batchId = db.lastInsertedRowID
         let stager = try BatchStager(db: db, batchId: batchId, now: now)
         try produce(stager)

@@ -39,7 +39,8 @@ extension AllotDatabase {
       let f = id.map { _ in " WHERE id = ?" } ?? ""
       let args: StatementArguments = id.map { [$0] } ?? []
       var list = try Row.fetchAll(
-        db, sql: "SELECT id, file_name, file_sha256, sheet, created_at FROM batches\(f) ORDER BY id", arguments: args
+        db, sql: "SELECT id, file_name, file_sha256, sheet, created_at FROM batches\(f) ORDER BY id",
+        arguments: args
       ).map {
         BatchStatus(
           id: $0["id"], fileName: $0["file_name"], fileSHA256: $0["file_sha256"], sheet: $0["sheet"],
@@ -47,7 +48,8 @@ extension AllotDatabase {
       }
       for r in try Row.fetchAll(
         db,
-        sql: "SELECT batch_id, state, COUNT(*) AS n FROM rows\(id == nil ? "" : " WHERE batch_id = ?") GROUP BY batch_id, state",
+        sql:
+          "SELECT batch_id, state, COUNT(*) AS n FROM rows\(id == nil ? "" : " WHERE batch_id = ?") GROUP BY batch_id, state",
         arguments: args)
       {
         let b: Int64 = r["batch_id"]
@@ -75,7 +77,8 @@ extension AllotDatabase {
         args += [batch]
       }
       if !all {
-        conditions.append("r.state IN (\(Self.attentionStates.map { "'\($0.rawValue)'" }.joined(separator: ",")))")
+        conditions.append(
+          "r.state IN (\(Self.attentionStates.map { "'\($0.rawValue)'" }.joined(separator: ",")))")
       }
       let whereSQL = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
       let limitSQL = limit.map { " LIMIT \(max(0, $0))" } ?? ""
@@ -110,7 +113,9 @@ extension AllotDatabase {
     try write("Cannot put failed rows back to pending") { db in
       let f = Self.batchFilter(batch)
       let candidates = try Row.fetchAll(
-        db, sql: "SELECT id, batch_id, source_row FROM rows WHERE state = 'failed'\(f.sql) ORDER BY batch_id, source_row",
+        db,
+        sql:
+          "SELECT id, batch_id, source_row FROM rows WHERE state = 'failed'\(f.sql) ORDER BY batch_id, source_row",
         arguments: f.arguments)
       var moved: [RowStatus] = []
       for c in candidates {
@@ -139,14 +144,16 @@ extension AllotDatabase {
     try write("Cannot resolve the row") { db in
       guard
         let r = try Row.fetchOne(
-          db, sql: "SELECT id, state FROM rows WHERE batch_id = ? AND source_row = ?", arguments: [batch, row])
+          db, sql: "SELECT id, state FROM rows WHERE batch_id = ? AND source_row = ?",
+          arguments: [batch, row])
       else { throw StoreError("Batch \(batch) has no row \(row).") }
       let s: String = r["state"]
       guard s == RowState.unknown.rawValue else {
         throw StoreError("Row \(batch):\(row) is \(s), not unknown: only unknown rows can be resolved.")
       }
       let id: Int64 = r["id"]
-      var u = RowUpdate(rowId: id, from: .unknown, to: .pending, reason: .resolve, nextAttemptAt: nil, verifyChecks: 0)
+      var u = RowUpdate(
+        rowId: id, from: .unknown, to: .pending, reason: .resolve, nextAttemptAt: nil, verifyChecks: 0)
       if let createdAllocationId {
         u.to = .succeeded
         u.allocationId = createdAllocationId

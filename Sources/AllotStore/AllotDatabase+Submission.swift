@@ -107,7 +107,8 @@ extension AllotDatabase: SubmissionStore {
     let f = batchFilter(batch)
     var result: [RowState: Int] = [:]
     for r in try Row.fetchAll(
-      db, sql: "SELECT state, COUNT(*) AS n FROM rows WHERE 1 = 1\(f.sql) GROUP BY state", arguments: f.arguments)
+      db, sql: "SELECT state, COUNT(*) AS n FROM rows WHERE 1 = 1\(f.sql) GROUP BY state",
+      arguments: f.arguments)
     {
       let s: String = r["state"]
       if let state = RowState(rawValue: s) { result[state] = r["n"] }

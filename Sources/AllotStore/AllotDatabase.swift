@@ -19,7 +19,9 @@ public final class AllotDatabase: Sendable {
   public static let defaultPath = "allot.sqlite"
 
   /// `--db PATH`, else `ALLOT_DB`, else `./allot.sqlite`.
-  public static func resolvePath(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+  public static func resolvePath(
+    explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+  )
     -> String
   {
     if let explicit, !explicit.isEmpty { return explicit }
@@ -98,7 +100,8 @@ public final class AllotDatabase: Sendable {
     }
   }
 
-  func asyncWrite<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError)
+  func asyncWrite<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T)
+    async throws(StoreError)
     -> T
   {
     do {
@@ -108,7 +111,8 @@ public final class AllotDatabase: Sendable {
     }
   }
 
-  func asyncRead<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError)
+  func asyncRead<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T)
+    async throws(StoreError)
     -> T
   {
     do {

@@ -26,8 +26,8 @@ public enum AllotRunner {
     process.currentDirectoryURL = URL(fileURLWithPath: directory ?? TestPaths.packageRoot)
     let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("allot-out-\(UUID().uuidString)")
     let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("allot-err-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: outFile.path, contents: nil)
-    FileManager.default.createFile(atPath: errFile.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
     defer {
       try? FileManager.default.removeItem(at: outFile)
       try? FileManager.default.removeItem(at: errFile)

@@ -10,13 +10,16 @@ private func pay(
   due: String = "2026-03-15", stakeholder: String = "Ada"
 ) -> ExpectedPayout {
   ExpectedPayout(
-    reference: ref, stakeholder: stakeholder, wallet: wallet, amount: ExactDecimal(amount)!, currency: currency,
+    reference: ref, stakeholder: stakeholder, wallet: wallet, amount: ExactDecimal(amount)!,
+    currency: currency,
     network: network, dueDate: CalendarDay(iso: due))
 }
 
 private func tx(
-  _ id: String, _ wallet: String, _ amount: String, status: String = "completed", type: String = "payout_crypto",
-  currency: String = "USDC", network: String = "ethereum", memo: String = "", at: String = "2026-03-15T10:00:00Z"
+  _ id: String, _ wallet: String, _ amount: String, status: String = "completed",
+  type: String = "payout_crypto",
+  currency: String = "USDC", network: String = "ethereum", memo: String = "",
+  at: String = "2026-03-15T10:00:00Z"
 ) -> MagmaTransaction {
   MagmaTransaction(
     id: id, type: type, status: status, amount: ExactDecimal(amount)!, currency: currency, network: network,
@@ -72,7 +75,8 @@ private func category(_ r: ReconciliationResult, _ ref: String) -> Reconciliatio
   }
 
   @Test func duplicatePayoutWhenTwoTransactionsPayInFull() {
-    let r = run([pay("P1", w1, "250")], [tx("t2", w1, "250", at: "2026-03-16T00:00:00Z"), tx("t1", w1, "250")])
+    let r = run(
+      [pay("P1", w1, "250")], [tx("t2", w1, "250", at: "2026-03-16T00:00:00Z"), tx("t1", w1, "250")])
     #expect(r.outcomes[0].category == .duplicatePayout)
     #expect(r.linkedTransactions(0).map { r.transactions[Int($0)].id } == ["t1", "t2"])
     #expect(r.outcomes[0].paid == ExactDecimal("500")!)
@@ -92,7 +96,9 @@ private func category(_ r: ReconciliationResult, _ ref: String) -> Reconciliatio
   }
 
   @Test func failedThenRetriedIsMatched() {
-    let r = run([pay("A", w1, "10")], [tx("t1", w1, "10", status: "failed"), tx("t2", w1, "10", at: "2026-03-16T00:00:00Z")])
+    let r = run(
+      [pay("A", w1, "10")],
+      [tx("t1", w1, "10", status: "failed"), tx("t2", w1, "10", at: "2026-03-16T00:00:00Z")])
     #expect(r.outcomes[0].category == .matched)
     #expect(r.reason(forExpected: 0).contains("t1 was failed"))
   }
@@ -109,7 +115,10 @@ private func category(_ r: ReconciliationResult, _ ref: String) -> Reconciliatio
   @Test func splitBySum() {
     let r = run(
       [pay("A", w1, "1000")],
-      [tx("t1", w1, "600"), tx("t2", w1, "400", at: "2026-03-16T10:00:00Z"), tx("t3", w1, "5", status: "failed")])
+      [
+        tx("t1", w1, "600"), tx("t2", w1, "400", at: "2026-03-16T10:00:00Z"),
+        tx("t3", w1, "5", status: "failed"),
+      ])
     #expect(r.outcomes[0].category == .matched)
     #expect(r.outcomes[0].rule == .split)
     #expect(r.reason(forExpected: 0).contains("in 2 parts (t1 600 + t2 400)"))
@@ -135,7 +144,10 @@ private func category(_ r: ReconciliationResult, _ ref: String) -> Reconciliatio
     // Two monthly payouts of the same amount: each takes the one inside its own window.
     let r = run(
       [pay("Feb", w1, "100", due: "2026-02-15"), pay("Mar", w1, "100", due: "2026-03-15")],
-      [tx("t-mar", w1, "100", at: "2026-03-14T09:00:00Z"), tx("t-feb", w1, "100", at: "2026-02-15T09:00:00Z")])
+      [
+        tx("t-mar", w1, "100", at: "2026-03-14T09:00:00Z"),
+        tx("t-feb", w1, "100", at: "2026-02-15T09:00:00Z"),
+      ])
     #expect(category(r, "Feb") == .matched)
     #expect(category(r, "Mar") == .matched)
     #expect(r.linkedTransactions(0).map { r.transactions[Int($0)].id } == ["t-feb"])
@@ -155,7 +167,10 @@ private func category(_ r: ReconciliationResult, _ ref: String) -> Reconciliatio
   @Test func unknownStatusNeedsReviewAndNonPayouts() {
     let r = run(
       [pay("A", w1, "10")],
-      [tx("t1", w1, "10", status: "weird"), tx("f1", "", "1.5", type: "fee"), tx("d1", w2, "99", type: "deposit_crypto")])
+      [
+        tx("t1", w1, "10", status: "weird"), tx("f1", "", "1.5", type: "fee"),
+        tx("d1", w2, "99", type: "deposit_crypto"),
+      ])
     #expect(r.outcomes[0].category == .needsReview)
     #expect(r.outcomes[0].review == .unknownStatus)
     #expect(r.unmatched.map(\.category) == [.nonPayout, .nonPayout])
@@ -163,7 +178,8 @@ private func category(_ r: ReconciliationResult, _ ref: String) -> Reconciliatio
 
   @Test func totalsAddUpExactlyPerCurrencyAndNetwork() {
     let expected = [
-      pay("A", w1, "0.1"), pay("B", w2, "0.2"), pay("C", w1, "1000000000000.000000000000000001", currency: "USDT"),
+      pay("A", w1, "0.1"), pay("B", w2, "0.2"),
+      pay("C", w1, "1000000000000.000000000000000001", currency: "USDT"),
     ]
     let r = run(expected, [tx("t1", w1, "0.1"), tx("t2", w2, "0.2")])
     let usdc = r.totals.first { $0.currency == "USDC" }
@@ -182,7 +198,8 @@ private func category(_ r: ReconciliationResult, _ ref: String) -> Reconciliatio
     let r = run(
       [
         pay("M", w1, "100"), pay("T", w2, "1000"), pay("PP", "S1", "1000"), pay("OP", "S2", "10"),
-        pay("DU", "S3", "5"), pay("IF", "S4", "7"), pay("FP", "S5", "8"), pay("MI", "S6", "9", due: "2026-01-01"),
+        pay("DU", "S3", "5"), pay("IF", "S4", "7"), pay("FP", "S5", "8"),
+        pay("MI", "S6", "9", due: "2026-01-01"),
         pay("NY", "S7", "9", due: "2026-05-01"), pay("TM", "S8", "11"), pay("NM", "S9", "12"),
         pay("R1", "S10", "13"), pay("R2", "S10", "13"),
       ],

@@ -4,17 +4,21 @@ import Testing
 
 @Suite struct SubmissionEngineTests {
   static func body(_ n: Int, wallet: String? = nil) -> [UInt8] {
-    var s = #"{"amount":"\#(n)","contractId":"c","tokenId":"tok","category":"Team","stakeholder":{"name":"P\#(n)"}"#
+    var s =
+      #"{"amount":"\#(n)","contractId":"c","tokenId":"tok","category":"Team","stakeholder":{"name":"P\#(n)"}"#
     if let wallet { s += #","walletAddress":"\#(wallet)""# }
     return Array((s + "}").utf8)
   }
 
-  static func rows(_ n: Int, batch: Int64 = 1, wallets: Bool = true, references: Bool = true) -> [SubmissionRow] {
+  static func rows(_ n: Int, batch: Int64 = 1, wallets: Bool = true, references: Bool = true)
+    -> [SubmissionRow]
+  {
     (1...n).map { i in
       let wallet = wallets ? "0xW\(i % 3)" : nil
       return SubmissionRow(
         id: Int64(i), batchId: batch, sourceRow: i + 1, state: .pending, payload: body(i, wallet: wallet),
-        reference: references ? "allot:\(batch):\(i + 1):ref\(i)" : nil, tokenId: "tok", walletAddress: wallet)
+        reference: references ? "allot:\(batch):\(i + 1):ref\(i)" : nil, tokenId: "tok", walletAddress: wallet
+      )
     }
   }
 
@@ -29,7 +33,8 @@ import Testing
     }
 
     func engine(control: SubmissionControl = SubmissionControl()) -> SubmissionEngine {
-      SubmissionEngine(api: api, store: store, clock: clock, options: options, control: control, jitter: FixedJitter([0.5]))
+      SubmissionEngine(
+        api: api, store: store, clock: clock, options: options, control: control, jitter: FixedJitter([0.5]))
     }
   }
 
@@ -196,7 +201,8 @@ import Testing
     rows[2].attempts = 1
     await rig.store.stage(rows)
     // Row 1 exists on the server already.
-    _ = await rig.api.createAllocation(body: RowReference.insert(reference: "allot:1:2:ref1", into: rows[0].payload) ?? [])
+    _ = await rig.api.createAllocation(
+      body: RowReference.insert(reference: "allot:1:2:ref1", into: rows[0].payload) ?? [])
     let report = try await rig.engine().run()
     #expect(report.recovered == 3)
     #expect(await rig.api.count(reference: "allot:1:2:ref1") == 1)
@@ -332,7 +338,8 @@ struct SlowAPI: MagnaAPI {
     await gauge.leave()
     return await counter.createAllocation(body: body)
   }
-  func listAllocations(tokenId: String, walletAddress: String?, cursor: String?, limit: Int) async throws(MagnaError)
+  func listAllocations(tokenId: String, walletAddress: String?, cursor: String?, limit: Int)
+    async throws(MagnaError)
     -> AllocationPage
   { AllocationPage(items: [], cursor: nil, total: 0) }
   func contractIds(tokenId: String) async throws(MagnaError) -> Set<String> { [] }

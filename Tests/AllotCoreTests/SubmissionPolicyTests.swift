@@ -88,8 +88,10 @@ import Testing
       String(decoding: with2, as: UTF8.self)
         == #"{"a":"1","customAttributes":[{"key":"k","value":"v]"},{"key":"allot_ref","value":"r"}],"walletAddress":"w"}"#
     )
-    let empty = try #require(RowReference.insert(reference: "r", into: Array(#"{"customAttributes":[ ]}"#.utf8)))
-    #expect(String(decoding: empty, as: UTF8.self) == #"{"customAttributes":[ {"key":"allot_ref","value":"r"}]}"#)
+    let empty = try #require(
+      RowReference.insert(reference: "r", into: Array(#"{"customAttributes":[ ]}"#.utf8)))
+    #expect(
+      String(decoding: empty, as: UTF8.self) == #"{"customAttributes":[ {"key":"allot_ref","value":"r"}]}"#)
     #expect(RowReference.insert(reference: "r", into: Array("[1]".utf8)) == nil)
     #expect(RowReference.insert(reference: "r", into: Array(#"{"a":"#.utf8)) == nil)
     #expect(

@@ -21,18 +21,21 @@ import Testing
   }
 
   @Test func existingFileIsNarrowedTo0600() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("allot-mode-\(UUID().uuidString)")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "allot-mode-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent("db.sqlite").path
     FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644])
     _ = try AllotDatabase(path: path)
-    let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue
+    let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?
+      .intValue
     #expect(mode.map { $0 & 0o777 } == 0o600)
   }
 
   @Test func notADatabaseGivesAClearError() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("allot-bad-\(UUID().uuidString)")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "allot-bad-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent("db.sqlite").path
@@ -101,7 +104,8 @@ import Testing
     // Rows 2 and 3 of batch 1 succeed.
     let rows = try await t.db.sendableRows(batch: first.batchId, now: 0, limit: 2)
     for r in rows {
-      try await t.db.apply(RowUpdate(rowId: r.id, from: .pending, to: .inFlight, reason: .send, attemptsDelta: 1))
+      try await t.db.apply(
+        RowUpdate(rowId: r.id, from: .pending, to: .inFlight, reason: .send, attemptsDelta: 1))
       try await t.db.apply(
         RowUpdate(rowId: r.id, from: .inFlight, to: .succeeded, reason: .outcome, allocationId: "a\(r.id)"))
     }
@@ -134,11 +138,13 @@ import Testing
     #expect(try await t.db.counts(batch: s.batchId)[.pending] == 2)
     try await t.db.apply(
       RowUpdate(
-        rowId: a, from: .pending, to: .inFlight, reason: .send, sentBody: [1, 2], referenceSent: true, sentAt: 5,
+        rowId: a, from: .pending, to: .inFlight, reason: .send, sentBody: [1, 2], referenceSent: true,
+        sentAt: 5,
         attemptsDelta: 1))
     try await t.db.apply(
       RowUpdate(
-        rowId: a, from: .inFlight, to: .failed, reason: .outcome, httpStatus: 422, errorType: "ValidationError",
+        rowId: a, from: .inFlight, to: .failed, reason: .outcome, httpStatus: 422,
+        errorType: "ValidationError",
         errorMessage: "bad email",
         attempt: AttemptRecord(outcome: "rejected", startedAt: 5, finishedAt: 5.25, httpStatus: 422)))
     let failed = try t.db.rowStatuses(batch: s.batchId, all: false)
@@ -159,8 +165,12 @@ import Testing
     let s = try t.stage(valid: 2)
     let rows = try await t.db.sendableRows(batch: s.batchId, now: 0, limit: 2)
     try await t.db.apply([
-      RowUpdate(rowId: rows[0].id, from: .pending, to: .inFlight, reason: .send, referenceSent: true, attemptsDelta: 1),
-      RowUpdate(rowId: rows[1].id, from: .pending, to: .inFlight, reason: .send, referenceSent: false, attemptsDelta: 1),
+      RowUpdate(
+        rowId: rows[0].id, from: .pending, to: .inFlight, reason: .send, referenceSent: true, attemptsDelta: 1
+      ),
+      RowUpdate(
+        rowId: rows[1].id, from: .pending, to: .inFlight, reason: .send, referenceSent: false,
+        attemptsDelta: 1),
     ])
     #expect(try await t.db.recoverInFlight(batch: nil, now: 100) == 2)
     #expect(try await t.db.counts(batch: nil)[.unknown] == 2)
@@ -190,7 +200,8 @@ import Testing
     }
     let engine = SubmissionEngine(
       api: api, store: t.db, clock: FakeSubmissionClock(),
-      options: SubmissionOptions(batch: s.batchId, concurrency: 4, requestDeadline: 1), jitter: FixedJitter([0.1]))
+      options: SubmissionOptions(batch: s.batchId, concurrency: 4, requestDeadline: 1),
+      jitter: FixedJitter([0.1]))
     let report = try await engine.run()
     #expect(report.count(.succeeded) == 30)
     #expect(await api.created.count == 30)
@@ -221,14 +232,17 @@ import Testing
   func importOfAMillionRows() throws {
     let t = try TempDatabase()
     defer { t.remove() }
-    let payloads = (0..<1000).map { TempDatabase.body($0, wallet: "0x52908400098527886E0F7030069857D2E4169EE7") }
+    let payloads = (0..<1000).map {
+      TempDatabase.body($0, wallet: "0x52908400098527886E0F7030069857D2E4169EE7")
+    }
     let clock = ContinuousClock()
     let elapsed = try clock.measure {
       let s = try t.db.importBatch(TempDatabase.batch) { stager in
         for i in 0..<1_000_000 {
           try stager.addValid(
             sourceRow: i + 2, payload: payloads[i % 1000], fingerprint: "fingerprint-\(i)-abcdef0123456789",
-            tokenId: "3fa85f64-5717-4562-b3fc-2c963f66afa6", walletAddress: "0x52908400098527886E0F7030069857D2E4169EE7")
+            tokenId: "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+            walletAddress: "0x52908400098527886E0F7030069857D2E4169EE7")
         }
       }
       #expect(s.pending == 1_000_000)

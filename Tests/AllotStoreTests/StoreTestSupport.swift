@@ -20,7 +20,8 @@ struct TempDatabase {
   }
 
   static func body(_ n: Int, wallet: String? = "0xW") -> [UInt8] {
-    var s = #"{"amount":"\#(n)","contractId":"c","tokenId":"tok","category":"Team","stakeholder":{"name":"P\#(n)"}"#
+    var s =
+      #"{"amount":"\#(n)","contractId":"c","tokenId":"tok","category":"Team","stakeholder":{"name":"P\#(n)"}"#
     if let wallet { s += #","walletAddress":"\#(wallet)""# }
     return Array((s + "}").utf8)
   }

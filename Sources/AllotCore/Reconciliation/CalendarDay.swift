@@ -16,32 +16,28 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
 
   /// Parses `YYYY-MM-DD`, also the date part of an ISO 8601 timestamp (`2026-03-31T10:00:00Z`).
   public init?<S: StringProtocol>(iso text: S) {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(10)
-    for u in text.utf8 {
-      if bytes.count == 10 { break }
-      bytes.append(u)
-    }
-    let rest = text.utf8.count - bytes.count
-    guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
-    if rest > 0 {
-      let next = text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: 10)]
-      guard next == UInt8(ascii: "T") || next == UInt8(ascii: " ") || next == UInt8(ascii: "t") else {
+    var s = String(text)
+    guard let parts = s.withUTF8({ Self.parts($0) }) else { return nil }
+    self.init(year: parts.0, month: parts.1, day: parts.2)
+  }
+
+  static func parts(_ u: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
+    guard u.count >= 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
+    if u.count > 10 {
+      guard u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: " ") || u[10] == UInt8(ascii: "t") else {
         return nil
       }
     }
-    guard let y = Self.number(bytes[0..<4]), let m = Self.number(bytes[5..<7]), let d = Self.number(bytes[8..<10])
-    else { return nil }
-    self.init(year: y, month: m, day: d)
-  }
-
-  private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
-    var n = 0
-    for u in digits {
-      guard u >= 48 && u <= 57 else { return nil }
-      n = n * 10 + Int(u - 48)
+    func num(_ a: Int, _ b: Int) -> Int? {
+      var n = 0
+      for k in a..<b {
+        guard (48...57).contains(u[k]) else { return nil }
+        n = n * 10 + Int(u[k] - 48)
+      }
+      return n
     }
-    return n
+    guard let y = num(0, 4), let m = num(5, 7), let d = num(8, 10) else { return nil }
+    return (y, m, d)
   }
 
   /// Days since 1970-01-01 (negative before).

@@ -63,6 +63,7 @@ public struct MagmaTransaction: Sendable, Hashable {
   public var statusClass: StatusClass { Self.statusClass(status) }
 
   public static func statusClass(_ status: String) -> StatusClass {
+    if status == "completed" { return .completed }
     switch AsciiText.lowercased(status) {
     case "completed": return .completed
     case "created", "pending", "processing", "under_review", "action_required": return .inFlight
@@ -77,8 +78,13 @@ public struct MagmaTransaction: Sendable, Hashable {
   public var isNonPayout: Bool { Self.isNonPayout(type: type) }
 
   public static func isNonPayout(type: String) -> Bool {
-    let t = AsciiText.lowercased(type)
-    return t == "fee" || t.hasPrefix("deposit") || t.contains("conversion")
+    switch type {
+    case "payout_crypto", "payout_fiat", "": return false
+    case "fee", "deposit_fiat", "deposit_crypto", "crypto_conversion": return true
+    default:
+      let t = AsciiText.lowercased(type)
+      return t == "fee" || t.hasPrefix("deposit") || t.hasSuffix("conversion") || t.hasPrefix("conversion")
+    }
   }
 
   /// The time used for ordering and windows: `completedAt`, else `createdAt`, in seconds since 1970.

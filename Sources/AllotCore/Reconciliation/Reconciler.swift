@@ -147,9 +147,12 @@ struct ReconcilerState {
     for t in 0..<txs.count where txPayout[t] {
       owners.removeAll(keepingCapacity: true)
       let x = txs[t]
-      if !x.memo.isEmpty { Self.findReferences(in: x.memo, map: map, refText: refText, refOwner: refOwner, into: &owners) }
+      if !x.memo.isEmpty {
+        Self.findReferences(in: x.memo, map: map, refText: refText, refOwner: refOwner, into: &owners)
+      }
       if !x.invoiceNumber.isEmpty {
-        Self.findReferences(in: x.invoiceNumber, map: map, refText: refText, refOwner: refOwner, into: &owners)
+        Self.findReferences(
+          in: x.invoiceNumber, map: map, refText: refText, refOwner: refOwner, into: &owners)
       }
       if owners.isEmpty { continue }
       for o in owners {
@@ -224,7 +227,8 @@ struct ReconcilerState {
     var expMap = HashMultiMap(expectedKeys: open.count, itemCount: expected.count)
     for e in open.reversed() {
       let p = expected[e]
-      let h = MatchKeys.exactHash(wallet: p.wallet, currency: p.currency, network: p.network, amount: p.amount)
+      let h = MatchKeys.exactHash(
+        wallet: p.wallet, currency: p.currency, network: p.network, amount: p.amount)
       expHash[e] = h
       expMap.insert(hash: h, item: Int32(e))
     }
@@ -410,7 +414,8 @@ struct ReconcilerState {
     var map = HashMultiMap(expectedKeys: txs.count, itemCount: txs.count)
     for t in stride(from: txs.count - 1, through: 0, by: -1) where !txClaimed[t] {
       let x = txs[t]
-      map.insert(hash: MatchKeys.walletAmountHash(wallet: x.destinationAddress, amount: x.amount), item: Int32(t))
+      map.insert(
+        hash: MatchKeys.walletAmountHash(wallet: x.destinationAddress, amount: x.amount), item: Int32(t))
     }
     assignUnique(order: open, rule: .mismatch) { s, e in
       let p = s.expected[e]

@@ -1,5 +1,6 @@
 /// A field of a reconciliation input table and the header spellings that name it.
-public protocol ReconciliationField: RawRepresentable, CaseIterable, Hashable, Sendable where RawValue == String {
+public protocol ReconciliationField: RawRepresentable, CaseIterable, Hashable, Sendable
+where RawValue == String {
   /// Header spellings (compared ignoring case, spaces, underscores, hyphens and dots).
   var aliases: [String] { get }
   var isRequired: Bool { get }
@@ -8,7 +9,13 @@ public protocol ReconciliationField: RawRepresentable, CaseIterable, Hashable, S
 /// Which column holds which field, resolved from a header row and an optional mapping override
 /// (`field name → header text`).
 public struct ReconciliationColumns<Field: ReconciliationField>: Sendable {
-  public private(set) var columns: [Field: Int] = [:]
+  public private(set) var columns: [Field: Int] = [:] {
+    didSet {
+      slots = Field.allCases.map { columns[$0] ?? -1 }
+    }
+  }
+  /// Column index per field in `allCases` order (-1 absent): the per-row lookups avoid hashing.
+  private var slots: [Int] = []
   public private(set) var headers: [String] = []
   public let headerRow: Int
 
@@ -36,7 +43,8 @@ public struct ReconciliationColumns<Field: ReconciliationField>: Sendable {
           Issue(
             row: header.rowNumber, column: wanted, field: f.rawValue, severity: .error,
             code: "mapping.column_not_found",
-            message: "The mapping names column \"\(wanted)\" for \(f.rawValue), but the header row has no such column.",
+            message:
+              "The mapping names column \"\(wanted)\" for \(f.rawValue), but the header row has no such column.",
             value: wanted))
       }
     }
@@ -46,7 +54,8 @@ public struct ReconciliationColumns<Field: ReconciliationField>: Sendable {
         issues.append(
           Issue(
             row: header.rowNumber, column: h, field: "column", severity: .warning, code: "column.unknown",
-            message: "Column \"\(h)\" (\(ColumnName.letters(i))) is not used by reconciliation and was ignored.",
+            message:
+              "Column \"\(h)\" (\(ColumnName.letters(i))) is not used by reconciliation and was ignored.",
             value: h))
         continue
       }
@@ -83,8 +92,14 @@ public struct ReconciliationColumns<Field: ReconciliationField>: Sendable {
 
   /// The cell of `field` in `row`, trimmed; "" when the column is absent or the cell is empty.
   public func text(_ field: Field, in row: SheetRow) -> String {
-    guard let i = columns[field] else { return "" }
-    return AsciiText.trimmed(row[i].text)
+    var k = 0
+    for f in Field.allCases {
+      if f == field { break }
+      k += 1
+    }
+    guard k < slots.count else { return "" }
+    let i = slots[k]
+    return i < 0 ? "" : AsciiText.trimmed(row[i].text)
   }
 
   /// The header text (or column letter) of `field`, for messages.
@@ -117,8 +132,10 @@ public enum PayoutField: String, ReconciliationField {
 
   public var aliases: [String] {
     switch self {
-    case .reference: return ["reference", "ref", "payout reference", "payout ref", "payout id", "external id"]
-    case .stakeholder: return ["stakeholder", "stakeholder name", "name", "payee", "recipient", "beneficiary"]
+    case .reference:
+      return ["reference", "ref", "payout reference", "payout ref", "payout id", "external id"]
+    case .stakeholder:
+      return ["stakeholder", "stakeholder name", "name", "payee", "recipient", "beneficiary"]
     case .wallet:
       return ["wallet", "wallet address", "walletAddress", "address", "destination", "destination address"]
     case .amount: return ["amount", "payout amount", "expected amount", "allocation amount"]

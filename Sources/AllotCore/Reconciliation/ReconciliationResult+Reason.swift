@@ -9,26 +9,31 @@ extension ReconciliationResult {
     func amt(_ d: ExactDecimal) -> String { Self.format(d, like: p.amount) }
     func ids(_ list: [MagmaTransaction]) -> String { list.map(\.id).joined(separator: ", ") }
     let completed = linked.filter { $0.statusClass == .completed }
-    let by = completed.count == 1 ? " by \(completed[0].id)" : completed.isEmpty ? "" : " by \(ids(completed))"
+    let by =
+      completed.count == 1 ? " by \(completed[0].id)" : completed.isEmpty ? "" : " by \(ids(completed))"
     let how: String
     switch o.rule {
     case .reference?: how = " (reference \(p.reference) in memo or invoice number)"
     case .exact?: how = " (same wallet, currency, network and amount)"
-    case .tolerance?: how = " (same wallet, currency and network, within \(settings.windowDays) days of the due date)"
-    case .wallet?: how = " (only transaction to this wallet within \(settings.windowDays) days of the due date)"
+    case .tolerance?:
+      how = " (same wallet, currency and network, within \(settings.windowDays) days of the due date)"
+    case .wallet?:
+      how = " (only transaction to this wallet within \(settings.windowDays) days of the due date)"
     default: how = ""
     }
     let failedNote: String = {
       let failed = linked.filter { $0.statusClass == .failed }
       guard !failed.isEmpty, o.category != .failedPayout else { return "" }
-      return "; \(ids(failed)) \(failed.count == 1 ? "was" : "were") \(failed.map(\.status).joined(separator: "/"))"
+      return
+        "; \(ids(failed)) \(failed.count == 1 ? "was" : "were") \(failed.map(\.status).joined(separator: "/"))"
     }()
     let diff = o.difference.magnitude
     switch o.category {
     case .matched:
       if o.rule == .split {
         let parts = completed.map { "\($0.id) \(amt($0.amount))" }.joined(separator: " + ")
-        return "paid \(amt(o.paid)) of \(amt(p.amount)) \(cur) in \(completed.count) parts (\(parts))\(failedNote)"
+        return
+          "paid \(amt(o.paid)) of \(amt(p.amount)) \(cur) in \(completed.count) parts (\(parts))\(failedNote)"
       }
       return "paid \(amt(o.paid)) of \(amt(p.amount)) \(cur)\(by)\(how)\(failedNote)"
     case .matchedWithinTolerance:
@@ -82,16 +87,19 @@ extension ReconciliationResult {
         return
           "\(list) could pay this payout and \(peerRef.map { "payout \($0)" } ?? "another payout"); allot does not guess, decide which by hand"
       case .severalCandidates?:
-        return "\(linked.count) transactions could pay \(amt(p.amount)) \(cur) (\(list)); allot does not guess, decide which by hand"
+        return
+          "\(linked.count) transactions could pay \(amt(p.amount)) \(cur) (\(list)); allot does not guess, decide which by hand"
       case .severalSplits?:
-        return "several groups of transactions among \(list) add up to \(amt(p.amount)) \(cur); decide which by hand"
+        return
+          "several groups of transactions among \(list) add up to \(amt(p.amount)) \(cur); decide which by hand"
       case .otherWallet?:
         let other = linked.first { !MatchKeys.walletsEqual($0.destinationAddress, p.wallet) }
         return
           "\(other?.id ?? list) names reference \(p.reference) but went to \(other?.destinationAddress ?? "another wallet"), not \(p.wallet)"
       case .unknownStatus?:
         let odd = linked.filter { $0.statusClass == .unknown }
-        return "\(ids(odd)) has status \(odd.map { "\"\($0.status)\"" }.joined(separator: ", ")), which allot does not know"
+        return
+          "\(ids(odd)) has status \(odd.map { "\"\($0.status)\"" }.joined(separator: ", ")), which allot does not know"
       case .currencyAndNetwork?:
         let x = linked.first
         return
@@ -119,12 +127,13 @@ extension ReconciliationResult {
     case .failed: status = "\(t.status) (nothing moved)"
     case .unknown: status = "status \"\(t.status)\""
     }
-    return "no expected payout matches \(t.amount) \(t.currency) on \(t.network.isEmpty ? "?" : t.network) to \(to); \(status)"
+    return
+      "no expected payout matches \(t.amount.plainText) \(t.currency) on \(t.network.isEmpty ? "?" : t.network) to \(to); \(status)"
   }
 
   /// `d` with at least as many fractional digits as `reference` (`997` like `1000.00` → `997.00`).
   public static func format(_ d: ExactDecimal, like reference: ExactDecimal) -> String {
-    if d.scale < reference.scale, let r = d.rescaled(to: reference.scale) { return r.description }
-    return d.description
+    if d.scale < reference.scale, let r = d.rescaled(to: reference.scale) { return r.plainText }
+    return d.plainText
   }
 }

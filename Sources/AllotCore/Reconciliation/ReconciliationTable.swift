@@ -7,7 +7,7 @@ public struct PayoutTable: Sendable {
   private var columns: ReconciliationColumns<PayoutField>?
   private let mapping: [String: String]
   private var firstRow: SheetRow?
-  private var references: [String: Int] = [:]
+  private var references = DuplicateFinder()
 
   public init(mapping: [String: String] = [:]) { self.mapping = mapping }
 
@@ -17,7 +17,9 @@ public struct PayoutTable: Sendable {
     if row.isBlank { return }
     guard let columns else {
       if firstRow == nil { firstRow = row }
-      if ReconciliationColumns<PayoutField>.looksLikeHeader(row) || (!mapping.isEmpty && row.rowNumber == firstRow?.rowNumber) {
+      if ReconciliationColumns<PayoutField>.looksLikeHeader(row)
+        || (!mapping.isEmpty && row.rowNumber == firstRow?.rowNumber)
+      {
         var found: [Issue] = []
         let c = ReconciliationColumns<PayoutField>.resolve(header: row, mapping: mapping, issues: &found)
         found.forEach { issues.append($0) }
@@ -30,7 +32,8 @@ public struct PayoutTable: Sendable {
     func fail(_ f: PayoutField, _ code: String, _ message: String, _ value: String?) {
       issues.append(
         Issue(
-          row: n, column: columns.columnName(f), field: f.rawValue, severity: .error, code: code, message: message,
+          row: n, column: columns.columnName(f), field: f.rawValue, severity: .error, code: code,
+          message: message,
           value: value))
       ok = false
     }
@@ -40,14 +43,22 @@ public struct PayoutTable: Sendable {
     let network = columns.text(.network, in: row)
     if reference.isEmpty { fail(.reference, "reference.missing", "The payout has no reference.", nil) }
     if wallet.isEmpty { fail(.wallet, "wallet.missing", "The payout has no wallet address.", nil) }
-    if currency.isEmpty { fail(.currency, "currency.missing", "The payout has no currency (USDC, USDT, USD).", nil) }
-    if network.isEmpty { fail(.network, "network.missing", "The payout has no network (ethereum, polygon, ...).", nil) }
+    if currency.isEmpty {
+      fail(.currency, "currency.missing", "The payout has no currency (USDC, USDT, USD).", nil)
+    }
+    if network.isEmpty {
+      fail(.network, "network.missing", "The payout has no network (ethereum, polygon, ...).", nil)
+    }
     let amountText = columns.text(.amount, in: row)
     var amount = ExactDecimal.zero
     switch AmountText.parse(amountText) {
     case .success(let v):
-      if v.isPositive { amount = v } else {
-        fail(.amount, "amount.not_positive", "Amount must be greater than zero (found \(amountText)).", amountText)
+      if v.isPositive {
+        amount = v
+      } else {
+        fail(
+          .amount, "amount.not_positive", "Amount must be greater than zero (found \(amountText)).",
+          amountText)
       }
     case .failure(let problem):
       fail(.amount, problem.code, problem.message, amountText)
@@ -58,25 +69,27 @@ public struct PayoutTable: Sendable {
       if let d = CalendarDay(iso: dueText) {
         due = d
       } else {
-        fail(.dueDate, "due_date.invalid", "Due date \"\(dueText)\" is not a date; write it as YYYY-MM-DD.", dueText)
+        fail(
+          .dueDate, "due_date.invalid", "Due date \"\(dueText)\" is not a date; write it as YYYY-MM-DD.",
+          dueText)
       }
     }
     guard ok else { return }
-    if let first = references[reference] {
+    if let first = references.firstRow(of: reference, row: n) {
       issues.append(
         Issue(
           row: n, column: columns.columnName(.reference), field: "reference", severity: .warning,
           code: "reference.duplicate",
-          message: "Reference \"\(reference)\" is also used on row \(first); transactions naming it go to review.",
+          message:
+            "Reference \"\(reference)\" is also used on row \(first); transactions naming it go to review.",
           value: reference))
-    } else {
-      references[reference] = n
     }
     let key = columns.text(.magnaKey, in: row)
     let id = columns.text(.magnaId, in: row)
     payouts.append(
       ExpectedPayout(
-        reference: reference, stakeholder: columns.text(.stakeholder, in: row), wallet: wallet, amount: amount,
+        reference: reference, stakeholder: columns.text(.stakeholder, in: row), wallet: wallet,
+        amount: amount,
         currency: AsciiText.uppercased(currency), network: AsciiText.lowercased(network), dueDate: due,
         magnaKey: key.isEmpty ? nil : key, magnaId: id.isEmpty ? nil : id, sourceRow: n))
   }
@@ -86,7 +99,8 @@ public struct PayoutTable: Sendable {
     if columns == nil {
       issues.append(
         Issue(
-          row: firstRow?.rowNumber ?? 0, column: nil, field: "row", severity: .error, code: "header.not_found",
+          row: firstRow?.rowNumber ?? 0, column: nil, field: "row", severity: .error,
+          code: "header.not_found",
           message:
             "No header row found: the payouts file needs columns reference, wallet, amount, currency, network (and stakeholder, due_date).",
           value: nil))
@@ -102,7 +116,7 @@ public struct TransactionTable: Sendable {
   private var columns: ReconciliationColumns<TransactionField>?
   private let mapping: [String: String]
   private var firstRow: SheetRow?
-  private var ids: [String: Int] = [:]
+  private var ids = DuplicateFinder()
 
   public init(mapping: [String: String] = [:], expectedRows: Int = 0) {
     self.mapping = mapping
@@ -115,7 +129,9 @@ public struct TransactionTable: Sendable {
     if row.isBlank { return }
     guard let columns else {
       if firstRow == nil { firstRow = row }
-      if ReconciliationColumns<TransactionField>.looksLikeHeader(row) || (!mapping.isEmpty && row.rowNumber == firstRow?.rowNumber) {
+      if ReconciliationColumns<TransactionField>.looksLikeHeader(row)
+        || (!mapping.isEmpty && row.rowNumber == firstRow?.rowNumber)
+      {
         var found: [Issue] = []
         let c = ReconciliationColumns<TransactionField>.resolve(header: row, mapping: mapping, issues: &found)
         found.forEach { issues.append($0) }
@@ -128,7 +144,8 @@ public struct TransactionTable: Sendable {
     func fail(_ f: TransactionField, _ code: String, _ message: String, _ value: String?) {
       issues.append(
         Issue(
-          row: n, column: columns.columnName(f), field: f.rawValue, severity: .error, code: code, message: message,
+          row: n, column: columns.columnName(f), field: f.rawValue, severity: .error, code: code,
+          message: message,
           value: value))
       ok = false
     }
@@ -149,7 +166,8 @@ public struct TransactionTable: Sendable {
     if !feeText.isEmpty {
       switch AmountText.parse(feeText) {
       case .success(let v): fee = v
-      case .failure(let problem): fail(.fee, problem.code.replacing("amount.", with: "fee."), problem.message, feeText)
+      case .failure(let problem):
+        fail(.fee, problem.code.replacing("amount.", with: "fee."), problem.message, feeText)
       }
     }
     let created = columns.text(.createdAt, in: row)
@@ -159,26 +177,32 @@ public struct TransactionTable: Sendable {
       fail(f, "timestamp.invalid", "\"\(text)\" is not an ISO 8601 time (2026-03-31T10:00:00Z).", text)
     }
     guard ok else { return }
-    if let first = ids[id] {
-      fail(.id, "id.duplicate", "Transaction id \(id) is also on row \(first); each transaction must appear once.", id)
+    if let first = ids.firstRow(of: id, row: n) {
+      fail(
+        .id, "id.duplicate",
+        "Transaction id \(id) is also on row \(first); each transaction must appear once.", id)
       return
     }
-    ids[id] = n
     transactions.append(
       MagmaTransaction(
         id: id, type: columns.text(.type, in: row), status: AsciiText.lowercased(status), amount: amount,
-        currency: AsciiText.uppercased(currency), network: AsciiText.lowercased(columns.text(.network, in: row)),
-        organizationId: columns.text(.organizationId, in: row), recipientId: columns.text(.recipientId, in: row),
-        destinationAddress: columns.text(.destinationAddress, in: row), txHash: columns.text(.txHash, in: row),
+        currency: AsciiText.uppercased(currency),
+        network: AsciiText.lowercased(columns.text(.network, in: row)),
+        organizationId: columns.text(.organizationId, in: row),
+        recipientId: columns.text(.recipientId, in: row),
+        destinationAddress: columns.text(.destinationAddress, in: row),
+        txHash: columns.text(.txHash, in: row),
         fee: fee, memo: columns.text(.memo, in: row), invoiceNumber: columns.text(.invoiceNumber, in: row),
-        createdAt: created, updatedAt: columns.text(.updatedAt, in: row), completedAt: completed, sourceRow: n))
+        createdAt: created, updatedAt: columns.text(.updatedAt, in: row), completedAt: completed, sourceRow: n
+      ))
   }
 
   public mutating func finish() {
     if columns == nil {
       issues.append(
         Issue(
-          row: firstRow?.rowNumber ?? 0, column: nil, field: "row", severity: .error, code: "header.not_found",
+          row: firstRow?.rowNumber ?? 0, column: nil, field: "row", severity: .error,
+          code: "header.not_found",
           message:
             "No header row found: a Magma export needs columns id, type, status, amount, currency, network, destinationAddress, memo, createdAt.",
           value: nil))
@@ -231,7 +255,8 @@ public enum AmountText {
     }
     if hasExponent {
       return .failure(
-        Problem(code: "amount.exponent", message: "Amount \"\(text)\" uses an exponent; write the full number."))
+        Problem(
+          code: "amount.exponent", message: "Amount \"\(text)\" uses an exponent; write the full number."))
     }
     if hasComma && !hasOther {
       let guess = text.contains(".") ? digits : text.replacing(",", with: ".").filter { $0 != " " }
@@ -246,8 +271,25 @@ public enum AmountText {
       return .failure(
         Problem(
           code: "amount.symbols",
-          message: "Amount \"\(text)\" contains a currency symbol or text; write the number only (did you mean \(digits)?)."))
+          message:
+            "Amount \"\(text)\" contains a currency symbol or text; write the number only (did you mean \(digits)?)."
+        ))
     }
     return .failure(Problem(code: "amount.invalid", message: "Amount \"\(text)\" is not a number."))
+  }
+}
+
+/// Finds repeated texts (references, transaction ids) by a 64-bit hash, checking the text itself.
+struct DuplicateFinder: Sendable {
+  private var seen: [UInt64: (String, Int)] = [:]
+
+  /// The row where `text` was first seen, or nil (and `text` is remembered as seen on `row`).
+  mutating func firstRow(of text: String, row: Int) -> Int? {
+    var h = KeyHasher()
+    for u in text.utf8 { h.byte(u) }
+    let key = h.finished
+    if let (t, r) = seen[key] { return t == text ? r : nil }
+    seen[key] = (text, row)
+    return nil
   }
 }

@@ -47,7 +47,8 @@ extension SubmissionEngine {
       }
       let finishedAt = await clock.now()
       for row in members {
-        let u = verdict(for: row, found: row.reference.flatMap { found[$0] }, startedAt: startedAt, now: finishedAt)
+        let u = verdict(
+          for: row, found: row.reference.flatMap { found[$0] }, startedAt: startedAt, now: finishedAt)
         updates.append(u)
         states.append(u.to)
       }
@@ -57,7 +58,8 @@ extension SubmissionEngine {
   }
 
   /// The update for one `unknown` row after a listing.
-  func verdict(for row: SubmissionRow, found: ListedAllocation?, startedAt: Double, now: Double) -> RowUpdate {
+  func verdict(for row: SubmissionRow, found: ListedAllocation?, startedAt: Double, now: Double) -> RowUpdate
+  {
     var u = RowUpdate(rowId: row.id, from: .unknown, to: .unknown, reason: .verify)
     if let found {
       u.to = .succeeded
@@ -118,7 +120,8 @@ extension SubmissionEngine {
         }
       }
       if found.count == wanted.count { break }
-      guard let next = page.cursor, !next.isEmpty, !page.items.isEmpty, seenCursors.insert(next).inserted else {
+      guard let next = page.cursor, !next.isEmpty, !page.items.isEmpty, seenCursors.insert(next).inserted
+      else {
         break
       }
       cursor = next

@@ -220,15 +220,19 @@ public struct SubmissionEngine: Sendable {
       u.errorMessage = message
       audit("unauthorized", status: status, error: Self.describe(type, message))
     case .rateLimited(let retryAfter):
-      await transient(&u, row: row, status: 429, type: "RateLimited", message: "Magna answered 429 Too Many Requests.",
+      await transient(
+        &u, row: row, status: 429, type: "RateLimited", message: "Magna answered 429 Too Many Requests.",
         retryAfter: retryAfter, at: finishedAt)
       audit(u.to == .failed ? "rate_limited_gave_up" : "rate_limited", status: 429, error: u.errorMessage)
     case .notSent(let reason):
-      await transient(&u, row: row, status: nil, type: "NotSent", message: reason, retryAfter: nil, at: finishedAt)
+      await transient(
+        &u, row: row, status: nil, type: "NotSent", message: reason, retryAfter: nil, at: finishedAt)
       audit(u.to == .failed ? "not_sent_gave_up" : "not_sent", error: reason)
     case .unavailable(let retryAfter):
-      await transient(&u, row: row, status: 503, type: "ServiceUnavailable",
-        message: "Magna answered 503 and did not process the request.", retryAfter: retryAfter, at: finishedAt)
+      await transient(
+        &u, row: row, status: 503, type: "ServiceUnavailable",
+        message: "Magna answered 503 and did not process the request.", retryAfter: retryAfter, at: finishedAt
+      )
       audit(u.to == .failed ? "unavailable_gave_up" : "unavailable", status: 503, error: u.errorMessage)
     case .uncertain(let status, let reason):
       u.to = .unknown
@@ -245,7 +249,8 @@ public struct SubmissionEngine: Sendable {
 
   /// `retry_wait` with backoff, or `failed` when the attempts are spent.
   private func transient(
-    _ u: inout RowUpdate, row: SubmissionRow, status: Int?, type: String, message: String, retryAfter: Double?,
+    _ u: inout RowUpdate, row: SubmissionRow, status: Int?, type: String, message: String,
+    retryAfter: Double?,
     at now: Double
   ) async {
     u.httpStatus = status

@@ -60,7 +60,8 @@ public struct SubmissionProgress: Sendable, Hashable {
 
   public init(
     total: Int = 0, done: Int = 0, succeeded: Int = 0, failed: Int = 0, unknown: Int = 0, retrying: Int = 0,
-    inFlight: Int = 0, requests: Int = 0, elapsed: Double = 0, ratePerSecond: Double = 0, etaSeconds: Double? = nil
+    inFlight: Int = 0, requests: Int = 0, elapsed: Double = 0, ratePerSecond: Double = 0,
+    etaSeconds: Double? = nil
   ) {
     self.total = total
     self.done = done

@@ -55,7 +55,9 @@ public struct AttemptRecord: Sendable, Hashable {
   public var httpStatus: Int?
   public var error: String?
 
-  public init(outcome: String, startedAt: Double, finishedAt: Double, httpStatus: Int? = nil, error: String? = nil) {
+  public init(
+    outcome: String, startedAt: Double, finishedAt: Double, httpStatus: Int? = nil, error: String? = nil
+  ) {
     self.outcome = outcome
     self.startedAt = startedAt
     self.finishedAt = finishedAt

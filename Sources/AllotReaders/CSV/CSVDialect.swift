@@ -164,7 +164,7 @@ public struct CSVDialect: Sendable, Hashable {
     }
     var controls = 0
     for b in text where b < 32 && b != 9 && b != 10 && b != 13 && b != 12 { controls += 1 }
-    if controls > 8 && controls * 10 > text.count {
+    if controls > 8 && controls * 20 > text.count {
       throw ReaderError(
         code: "csv.binary", file: fileName,
         message:

@@ -35,7 +35,7 @@ enum TextDecoding {
     let raw = UnsafeRawPointer(base)
     while i + 8 <= n {
       acc |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-      i += 8
+      i &+= 8
     }
     var tail: UInt8 = 0
     while i < n {

@@ -39,12 +39,23 @@ public final class ReportFileWriter {
   private var fd: Int32
   private var buffer: [UInt8] = []
   private static let capacity = 1 << 18
+  static let flushThreshold = 1 << 18
+
+  var pendingCount: Int { buffer.count }
+
+  @inline(__always)
+  func append(_ b: UInt8) { buffer.append(b) }
+
+  @inline(__always)
+  func appendBytes(_ u: UnsafeBufferPointer<UInt8>) { buffer.append(contentsOf: u) }
 
   /// Creates or truncates `path` with permissions 0644.
   public init(path: String) throws(ReportError) {
     self.path = path
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard fd >= 0 else { throw ReportError(path: path, message: "cannot create the file (\(Self.errnoText())).") }
+    guard fd >= 0 else {
+      throw ReportError(path: path, message: "cannot create the file (\(Self.errnoText())).")
+    }
     _ = fchmod(fd, 0o644)
     self.fd = fd
     buffer.reserveCapacity(Self.capacity)
@@ -101,5 +112,90 @@ public final class ReportFileWriter {
     let w = try ReportFileWriter(path: path)
     try w.write(text)
     try w.close()
+  }
+}
+
+extension ReportFileWriter {
+  /// A CSV text cell: formula-neutralised (`'` before a leading `=`, `+`, `-`, `@`, tab, CR) and
+  /// quoted when it holds a comma, quote or line break.
+  public func csvText(_ s: String) throws(ReportError) {
+    try cell(s, neutralise: true)
+  }
+
+  /// A CSV number cell: written as is (quoted only if it somehow holds a comma or quote).
+  public func csvNumber(_ s: String) throws(ReportError) {
+    try cell(s, neutralise: false)
+  }
+
+  private func cell(_ s: String, neutralise: Bool) throws(ReportError) {
+    var text = s
+    text.withUTF8 { u in
+      var needsQuote = false
+      for b in u where b == 44 || b == 34 || b == 10 || b == 13 {
+        needsQuote = true
+        break
+      }
+      if needsQuote { append(34) }
+      if neutralise, let f = u.first,
+        f == UInt8(ascii: "=") || f == UInt8(ascii: "+") || f == UInt8(ascii: "-") || f == UInt8(ascii: "@")
+          || f == 9 || f == 13
+      {
+        append(UInt8(ascii: "'"))
+      }
+      if needsQuote {
+        for b in u {
+          if b == 34 { append(34) }
+          append(b)
+        }
+        append(34)
+      } else {
+        appendBytes(u)
+      }
+    }
+    if pendingCount >= Self.flushThreshold { try flush() }
+  }
+
+  /// A JSON string literal (`<` escaped too, so the JSON can sit inside HTML).
+  public func jsonString(_ s: String) throws(ReportError) {
+    var text = s
+    text.withUTF8 { u in
+      append(34)
+      var start = 0
+      var i = 0
+      while i < u.count {
+        let b = u[i]
+        var escape: StaticString? = nil
+        var unicode = false
+        switch b {
+        case 34: escape = "\\\""
+        case 92: escape = "\\\\"
+        case 10: escape = "\\n"
+        case 13: escape = "\\r"
+        case 9: escape = "\\t"
+        case 60: escape = "\\u003c"
+        case 0..<32: unicode = true
+        case 0xE2 where i + 2 < u.count && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9):
+          escape = u[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+        default: break
+        }
+        if escape == nil && !unicode {
+          i += 1
+          continue
+        }
+        if i > start { appendBytes(UnsafeBufferPointer(rebasing: u[start..<i])) }
+        if let escape {
+          escape.withUTF8Buffer { appendBytes($0) }
+          i += b == 0xE2 ? 3 : 1
+        } else {
+          let hex: [UInt8] = Array("0123456789abcdef".utf8)
+          for c in [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]] as [UInt8] { append(c) }
+          i += 1
+        }
+        start = i
+      }
+      if u.count > start { appendBytes(UnsafeBufferPointer(rebasing: u[start..<u.count])) }
+      append(34)
+    }
+    if pendingCount >= Self.flushThreshold { try flush() }
   }
 }

@@ -2,7 +2,9 @@ import AllotCore
 
 extension ReconciliationReport {
   /// Geometry of a horizontal bar chart, for the template's inline SVG.
-  static func barChart(title: String, items: [(label: String, value: String, magnitude: Double, color: String)])
+  static func barChart(
+    title: String, items: [(label: String, value: String, magnitude: Double, color: String)]
+  )
     -> [String: Any]
   {
     let labelWidth = 170
@@ -11,7 +13,9 @@ extension ReconciliationReport {
     let maxValue = items.map(\.magnitude).max() ?? 0
     var bars: [[String: Any]] = []
     for (i, item) in items.enumerated() {
-      let width = maxValue > 0 ? max(item.magnitude > 0 ? 2 : 0, Int((item.magnitude / maxValue * Double(barArea)).rounded())) : 0
+      let width =
+        maxValue > 0
+        ? max(item.magnitude > 0 ? 2 : 0, Int((item.magnitude / maxValue * Double(barArea)).rounded())) : 0
       let y = 8 + i * rowHeight
       bars.append([
         "label": item.label, "value": item.value, "color": item.color, "y": String(y),

@@ -35,7 +35,8 @@ extension ReconciliationReport {
     context["totals"] = result.totals.map { t -> [String: Any] in
       [
         "currency": t.currency, "network": t.network, "expectedCount": String(t.expectedCount),
-        "expected": t.expected.description, "paid": t.paid.description, "difference": t.difference.description,
+        "expected": t.expected.description, "paid": t.paid.description,
+        "difference": t.difference.description,
         "differenceClass": t.difference.isZero ? "zero" : t.difference.isNegative ? "neg" : "pos",
         "overflow": t.overflow,
         "categories": ReconciliationCategory.allCases.compactMap { c -> [String: Any]? in
@@ -74,7 +75,8 @@ extension ReconciliationReport {
         "paid": amount(o.paid, like: p.amount), "difference": amount(o.difference, like: p.amount),
         "category": o.category.rawValue, "categoryLabel": o.category.label, "color": Self.color(o.category),
         "rule": o.rule?.rawValue ?? "", "reason": result.reason(forExpected: e),
-        "transactions": result.linkedTransactions(e).map { result.transactions[Int($0)].id }.joined(separator: ", "),
+        "transactions": result.linkedTransactions(e).map { result.transactions[Int($0)].id }.joined(
+          separator: ", "),
       ])
     }
     context["exceptions"] = rows
@@ -153,7 +155,8 @@ extension ReconciliationReport {
       ]
     }
     context["stakeholdersMore"] =
-      rows.count > shown.count ? "… and \(rows.count - shown.count) more stakeholders in reconciliation.csv." : ""
+      rows.count > shown.count
+      ? "… and \(rows.count - shown.count) more stakeholders in reconciliation.csv." : ""
   }
 
   /// Category colours (also used by the legend).

@@ -83,9 +83,12 @@ enum CreateAllocationValidator {
     }
 
     // Presence first, like Magna: every missing required field is a 400 before any value check.
-    let missing = ["amount", "contractId", "tokenId", "category", "stakeholder"].filter { (o[$0] ?? .null).isNull }
+    let missing = ["amount", "contractId", "tokenId", "category", "stakeholder"].filter {
+      (o[$0] ?? .null).isNull
+    }
     if !missing.isEmpty {
-      throw .validation("Missing required field\(missing.count > 1 ? "s" : ""): \(missing.joined(separator: ", "))")
+      throw .validation(
+        "Missing required field\(missing.count > 1 ? "s" : ""): \(missing.joined(separator: ", "))")
     }
     let amount = try positiveDecimal("amount", try required("amount"))
     guard let contractId = try uuid("contractId", try required("contractId")) else {

@@ -23,7 +23,8 @@ actor SandboxStore {
       throw SandboxError.stateFile(url.path, "cannot be read as a sandbox state file (\(error))")
     }
     if let stored = state.seed, stored != seed {
-      throw SandboxError.stateFile(url.path, "was written with --seed \(stored); start the sandbox with that seed")
+      throw SandboxError.stateFile(
+        url.path, "was written with --seed \(stored); start the sandbox with that seed")
     }
     allocations = state.allocations.sorted { $0.sequence < $1.sequence }
     for (index, allocation) in allocations.enumerated() { indexById[allocation.id] = index }

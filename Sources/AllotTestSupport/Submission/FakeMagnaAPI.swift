@@ -36,7 +36,9 @@ public actor FakeMagnaAPI: MagnaAPI {
   public var contracts: Set<String> = []
   public var schedules: Set<String> = []
 
-  public init(_ script: @escaping @Sendable (_ call: Int, _ reference: String?) -> Behavior = { _, _ in .create }) {
+  public init(
+    _ script: @escaping @Sendable (_ call: Int, _ reference: String?) -> Behavior = { _, _ in .create }
+  ) {
     self.script = script
   }
 
@@ -89,14 +91,18 @@ public actor FakeMagnaAPI: MagnaAPI {
   {
     listCalls += 1
     if let listFailure { throw listFailure }
-    let matching = created.filter { $0.tokenId == tokenId && (walletAddress == nil || $0.wallet == walletAddress) }
+    let matching = created.filter {
+      $0.tokenId == tokenId && (walletAddress == nil || $0.wallet == walletAddress)
+    }
     var start = 0
     if let cursor, let i = matching.firstIndex(where: { $0.id == cursor }) { start = i + 1 }
     let page = matching.dropFirst(start).prefix(max(1, limit))
     let items = page.map {
       ListedAllocation(
         id: $0.id, key: $0.key, amount: nil, walletAddress: $0.wallet,
-        customAttributes: $0.reference.map { [AllocationRequest.Attribute(key: RowReference.attributeKey, value: $0)] }
+        customAttributes: $0.reference.map {
+          [AllocationRequest.Attribute(key: RowReference.attributeKey, value: $0)]
+        }
           ?? [])
     }
     let next = start + page.count < matching.count ? page.last?.id : nil
@@ -120,7 +126,9 @@ public enum JSONPeek {
 
   public static func referenceAttribute(in body: [UInt8]) -> String? {
     let text = String(decoding: body, as: UTF8.self)
-    guard let r = text.firstRange(of: "{\"key\":\"\(RowReference.attributeKey)\",\"value\":\"") else { return nil }
+    guard let r = text.firstRange(of: "{\"key\":\"\(RowReference.attributeKey)\",\"value\":\"") else {
+      return nil
+    }
     let rest = text[r.upperBound...]
     guard let end = rest.firstIndex(of: "\"") else { return nil }
     return String(rest[..<end])

@@ -69,7 +69,8 @@ struct ImportCommand: ParsableCommand {
           guard let result = validator.feed(row) else { return }
           if let allocation = result.allocation {
             try stager.addValid(
-              sourceRow: result.rowNumber, payload: allocation.jsonBody(), fingerprint: allocation.fingerprint(),
+              sourceRow: result.rowNumber, payload: allocation.jsonBody(),
+              fingerprint: allocation.fingerprint(),
               tokenId: allocation.tokenId, walletAddress: allocation.walletAddress, warnings: result.issues)
           } else {
             try stager.addInvalid(sourceRow: result.rowNumber, issues: result.issues)
@@ -97,9 +98,11 @@ struct ImportCommand: ParsableCommand {
       }
       Console.out(
         "Batch \(staged.batchId) staged from \(batch.fileName) (sheet \"\(sheet.name)\"): \(staged.rows) row\(staged.rows == 1 ? "" : "s") — "
-          + "\(staged.pending) pending, \(staged.invalid) invalid, \(staged.skipped) skipped (already created).")
+          + "\(staged.pending) pending, \(staged.invalid) invalid, \(staged.skipped) skipped (already created)."
+      )
       if staged.invalid > 0 {
-        Console.out("See the invalid rows with `allot status --batch \(staged.batchId)` (or `allot validate \(file)`).")
+        Console.out(
+          "See the invalid rows with `allot status --batch \(staged.batchId)` (or `allot validate \(file)`).")
       }
       if staged.pending > 0 {
         Console.out("Send the pending rows with `allot submit --batch \(staged.batchId)`.")
@@ -121,7 +124,8 @@ struct ImportCommand: ParsableCommand {
       }
       guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
         Console.error(
-          "allot: the mapping file \(path) must be a JSON object of header text to field, e.g. {\"Grant\": \"amount\"}.")
+          "allot: the mapping file \(path) must be a JSON object of header text to field, e.g. {\"Grant\": \"amount\"}."
+        )
         throw ExitStatus.badInput
       }
       for (k, v) in object {
@@ -145,7 +149,9 @@ struct ImportCommand: ParsableCommand {
 
   /// The whole-file options, as recorded with the batch.
   private func optionsJSON() -> String {
-    func field(_ k: String, _ v: String?) -> String { "\(JSONText.quoted(k)):\(v.map(JSONText.quoted) ?? "null")" }
+    func field(_ k: String, _ v: String?) -> String {
+      "\(JSONText.quoted(k)):\(v.map(JSONText.quoted) ?? "null")"
+    }
     return "{"
       + [
         field("contractId", validation.contractId), field("tokenId", validation.tokenId),

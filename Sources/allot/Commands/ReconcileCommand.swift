@@ -18,19 +18,25 @@ struct ReconcileCommand: AsyncParsableCommand {
       """
   )
 
-  @Option(help: ArgumentHelp("Expected payouts: a .csv, .xlsx or SpreadsheetML .xml file.", valueName: "FILE"))
+  @Option(
+    help: ArgumentHelp("Expected payouts: a .csv, .xlsx or SpreadsheetML .xml file.", valueName: "FILE"))
   var payouts: String?
 
-  @Option(help: ArgumentHelp("Expected payouts: the succeeded allocations of an imported batch.", valueName: "ID"))
+  @Option(
+    help: ArgumentHelp("Expected payouts: the succeeded allocations of an imported batch.", valueName: "ID"))
   var batch: Int64?
 
   @Option(help: ArgumentHelp("Actual payouts: a Magma transactions export (export-csv).", valueName: "FILE"))
   var transactions: String?
 
-  @Flag(help: "Actual payouts: read GET /v1/transactions from Magma (MAGMA_BASE_URL, MAGMA_API_KEY or MAGMA_TOKEN).")
+  @Flag(
+    help:
+      "Actual payouts: read GET /v1/transactions from Magma (MAGMA_BASE_URL, MAGMA_API_KEY or MAGMA_TOKEN).")
   var fromAPI = false
 
-  @Option(help: ArgumentHelp("Allowed difference: a percentage (0.5%) or an absolute amount (0.01).", valueName: "TOL"))
+  @Option(
+    help: ArgumentHelp(
+      "Allowed difference: a percentage (0.5%) or an absolute amount (0.01).", valueName: "TOL"))
   var tolerance: String = "0.5%"
 
   @Option(help: ArgumentHelp("Days around the due date a payment may fall (7d, 2w).", valueName: "DAYS"))
@@ -39,7 +45,8 @@ struct ReconcileCommand: AsyncParsableCommand {
   @Option(help: ArgumentHelp("The reconciliation date, YYYY-MM-DD (default: today, UTC).", valueName: "DATE"))
   var asOf: String?
 
-  @Option(help: ArgumentHelp("Report folder (default: reports/<as-of>-<short hash of inputs>/).", valueName: "DIR"))
+  @Option(
+    help: ArgumentHelp("Report folder (default: reports/<as-of>-<short hash of inputs>/).", valueName: "DIR"))
   var out: String?
 
   @Option(help: ArgumentHelp("Folder with report templates overriding the built-in ones.", valueName: "DIR"))
@@ -66,7 +73,8 @@ struct ReconcileCommand: AsyncParsableCommand {
       throw ValidationError("Give exactly one of --transactions FILE or --from-api.")
     }
     if ReconciliationSettings.Tolerance(tolerance) == nil {
-      throw ValidationError("--tolerance must be a percentage like 0.5% or an amount like 0.01 (found \(tolerance)).")
+      throw ValidationError(
+        "--tolerance must be a percentage like 0.5% or an amount like 0.01 (found \(tolerance)).")
     }
     if ReconciliationSettings.windowDays(window) == nil {
       throw ValidationError("--window must be a number of days like 7d or 2w (found \(window)).")
@@ -78,7 +86,8 @@ struct ReconcileCommand: AsyncParsableCommand {
 
   func run() async throws {
     let mappings = try mapping.map(ReconcileInputs.loadMapping) ?? (payouts: [:], transactions: [:])
-    guard let tol = ReconciliationSettings.Tolerance(tolerance), let days = ReconciliationSettings.windowDays(window)
+    guard let tol = ReconciliationSettings.Tolerance(tolerance),
+      let days = ReconciliationSettings.windowDays(window)
     else { throw ExitStatus.badInput }
     let day = asOf.flatMap { CalendarDay(iso: $0) } ?? ReconcileInputs.todayUTC()
     let settings = ReconciliationSettings(tolerance: tol, windowDays: days, asOf: day)
@@ -91,23 +100,30 @@ struct ReconcileCommand: AsyncParsableCommand {
       )
       throw ExitStatus.badInput
     }
-    let expected = try ReconcileInputs.readPayouts(payouts, mapping: mappings.payouts, limits: input.limits)
-    timer.lap("read payouts")
-    // Actual side.
+    // Both sides are read at the same time (and each file hashed alongside its parsing).
+    let payoutMapping = mappings.payouts
+    let limits = input.limits
+    async let expectedSide = ReconcileInputs.readPayouts(payouts, mapping: payoutMapping, limits: limits)
     let actual: ReconcileInputs.Transactions
     if let transactions {
-      actual = try ReconcileInputs.readTransactions(transactions, mapping: mappings.transactions, limits: input.limits)
+      let transactionMapping = mappings.transactions
+      async let actualSide = ReconcileInputs.readTransactions(
+        transactions, mapping: transactionMapping, limits: limits)
+      actual = try await actualSide
     } else {
       actual = try await ReconcileInputs.fetchTransactions()
     }
-    timer.lap("read transactions")
+    let expected = try await expectedSide
+    timer.lap("read both inputs")
     for issue in expected.warnings + actual.warnings { Console.error("allot: warning: \(issue)") }
 
-    let result = Reconciler.reconcile(expected: expected.payouts, transactions: actual.transactions, settings: settings)
+    let result = Reconciler.reconcile(
+      expected: expected.payouts, transactions: actual.transactions, settings: settings)
     timer.lap("match")
     let inputs = [
       ReportInput(role: "payouts", name: payouts, sha256: expected.sha256, rows: expected.payouts.count),
-      ReportInput(role: "transactions", name: actual.name, sha256: actual.sha256, rows: actual.transactions.count),
+      ReportInput(
+        role: "transactions", name: actual.name, sha256: actual.sha256, rows: actual.transactions.count),
     ]
     let folder = out ?? ReconcileInputs.defaultFolder(asOf: day, inputs: inputs, settings: settings)
     do {

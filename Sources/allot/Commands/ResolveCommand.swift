@@ -26,7 +26,8 @@ struct ResolveCommand: ParsableCommand {
 
   func run() throws {
     let parts = row.split(separator: ":")
-    guard parts.count == 2, let batch = Int64(parts[0]), let source = Int(parts[1]), batch > 0, source > 0 else {
+    guard parts.count == 2, let batch = Int64(parts[0]), let source = Int(parts[1]), batch > 0, source > 0
+    else {
       Console.error("allot: name the row as BATCH:ROW, e.g. 3:17 (found \"\(row)\").")
       throw ExitStatus.badInput
     }

@@ -12,7 +12,10 @@ struct RetryCommand: ParsableCommand {
   @Option(help: "Only this batch.")
   var batch: Int64?
 
-  @Option(help: ArgumentHelp("Only these spreadsheet rows, e.g. 5,9-12 (needs --batch when several batches exist).", valueName: "ROWS"))
+  @Option(
+    help: ArgumentHelp(
+      "Only these spreadsheet rows, e.g. 5,9-12 (needs --batch when several batches exist).",
+      valueName: "ROWS"))
   var rows: String?
 
   @OptionGroup var database: DatabaseOption
@@ -38,7 +41,9 @@ struct RetryCommand: ParsableCommand {
       } else {
         let list = moved.map { "\($0.batch):\($0.row)" }
         let shown = list.prefix(20).joined(separator: ", ") + (list.count > 20 ? ", …" : "")
-        Console.out("\(moved.count) failed row\(moved.count == 1 ? "" : "s") back to pending (\(shown)). Run `allot submit` to send them.")
+        Console.out(
+          "\(moved.count) failed row\(moved.count == 1 ? "" : "s") back to pending (\(shown)). Run `allot submit` to send them."
+        )
       }
     } catch let error as StoreError {
       throw error.reportAndExit()

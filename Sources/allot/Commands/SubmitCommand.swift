@@ -8,7 +8,8 @@ import Foundation
 struct SubmitCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "submit",
-    abstract: "Send pending rows to Magna, with retry and durable per-row state; safe to interrupt and re-run.",
+    abstract:
+      "Send pending rows to Magna, with retry and durable per-row state; safe to interrupt and re-run.",
     discussion: """
       Reads MAGNA_API_TOKEN (required) and MAGNA_BASE_URL (default \(MagnaClientConfiguration.defaultBaseURL)). \
       Each row is marked in flight in the database before its request leaves; rows whose outcome is \
@@ -31,7 +32,9 @@ struct SubmitCommand: AsyncParsableCommand {
   @Option(help: ArgumentHelp("Most requests per second (default: no limit).", valueName: "R"))
   var rate: Double?
 
-  @Option(help: ArgumentHelp("Seconds before a request without an answer counts as uncertain.", valueName: "SECONDS"))
+  @Option(
+    help: ArgumentHelp(
+      "Seconds before a request without an answer counts as uncertain.", valueName: "SECONDS"))
   var requestTimeout: Double = 30
 
   @Flag(help: "Show what would be sent; send nothing (no token needed).")
@@ -48,9 +51,15 @@ struct SubmitCommand: AsyncParsableCommand {
   @OptionGroup var database: DatabaseOption
 
   func run() async throws {
-    guard concurrency >= 1, concurrency <= 256 else { throw usage("--concurrency must be between 1 and 256.") }
-    guard maxAttempts >= 1, maxAttempts <= 100 else { throw usage("--max-attempts must be between 1 and 100.") }
-    if let rate, !(rate > 0 && rate.isFinite) { throw usage("--rate must be a positive number of requests per second.") }
+    guard concurrency >= 1, concurrency <= 256 else {
+      throw usage("--concurrency must be between 1 and 256.")
+    }
+    guard maxAttempts >= 1, maxAttempts <= 100 else {
+      throw usage("--max-attempts must be between 1 and 100.")
+    }
+    if let rate, !(rate > 0 && rate.isFinite) {
+      throw usage("--rate must be a positive number of requests per second.")
+    }
     guard requestTimeout > 0, requestTimeout <= 3600 else {
       throw usage("--request-timeout must be between 0 and 3600 seconds.")
     }
@@ -120,7 +129,8 @@ struct SubmitCommand: AsyncParsableCommand {
   private func finish(_ report: SubmissionReport, _ db: AllotDatabase) throws {
     if report.recovered > 0 {
       Console.out(
-        "\(report.recovered) row\(report.recovered == 1 ? " was" : "s were") left in flight by an earlier run and checked again.")
+        "\(report.recovered) row\(report.recovered == 1 ? " was" : "s were") left in flight by an earlier run and checked again."
+      )
     }
     let scope = batch.map { "Batch \($0)" } ?? "All batches"
     Console.out("\(scope): \(StatusText.summary(report.counts)).")
@@ -133,7 +143,8 @@ struct SubmitCommand: AsyncParsableCommand {
     switch report.ending {
     case .unauthorized(let status, let message):
       Console.error(
-        "allot: Magna refused the API token (HTTP \(status): \(message)); check MAGNA_API_TOKEN. Rows not sent stay pending.")
+        "allot: Magna refused the API token (HTTP \(status): \(message)); check MAGNA_API_TOKEN. Rows not sent stay pending."
+      )
       throw ExitStatus.configuration
     case .stopped:
       Console.out("Stopped on request; run `allot submit` again to continue.")
@@ -144,7 +155,8 @@ struct SubmitCommand: AsyncParsableCommand {
     }
     if !report.allSettled {
       if report.count(.failed) + report.count(.unknown) > 0 {
-        Console.out("See `allot status\(batch.map { " --batch \($0)" } ?? "")` for the rows that need attention.")
+        Console.out(
+          "See `allot status\(batch.map { " --batch \($0)" } ?? "")` for the rows that need attention.")
       }
       throw ExitStatus.attention
     }
@@ -154,13 +166,16 @@ struct SubmitCommand: AsyncParsableCommand {
     do {
       let counts = try db.stateCounts(batch: batch)
       let toSend = (counts[.pending] ?? 0) + (counts[.retryWait] ?? 0)
-      Console.out("Dry run: \(toSend) row\(toSend == 1 ? "" : "s") would be sent (\(StatusText.summary(counts))).")
+      Console.out(
+        "Dry run: \(toSend) row\(toSend == 1 ? "" : "s") would be sent (\(StatusText.summary(counts))).")
       if let first = try db.previewRows(batch: batch, limit: 1).first {
         let body: [UInt8] =
           noRefAttribute
           ? first.payload
-          : (first.reference.flatMap { RowReference.insert(reference: $0, into: first.payload) } ?? first.payload)
-        Console.out("First request (batch \(first.batchId), row \(first.sourceRow)): POST /allocations/create")
+          : (first.reference.flatMap { RowReference.insert(reference: $0, into: first.payload) }
+            ?? first.payload)
+        Console.out(
+          "First request (batch \(first.batchId), row \(first.sourceRow)): POST /allocations/create")
         Console.out(String(decoding: body, as: UTF8.self))
       }
     } catch {
@@ -177,11 +192,15 @@ struct SubmitCommand: AsyncParsableCommand {
         let schedules = try await client.scheduleIds(tokenId: g.tokenId)
         let lowerContracts = Set(contracts.map { $0.lowercased() })
         let lowerSchedules = Set(schedules.map { $0.lowercased() })
-        for (id, n) in g.contractIds.sorted(by: { $0.key < $1.key }) where !lowerContracts.contains(id.lowercased()) {
-          problems.append("contract \(id) (used by \(n) row\(n == 1 ? "" : "s")) does not exist for token \(g.tokenId)")
+        for (id, n) in g.contractIds.sorted(by: { $0.key < $1.key })
+        where !lowerContracts.contains(id.lowercased()) {
+          problems.append(
+            "contract \(id) (used by \(n) row\(n == 1 ? "" : "s")) does not exist for token \(g.tokenId)")
         }
-        for (id, n) in g.scheduleIds.sorted(by: { $0.key < $1.key }) where !lowerSchedules.contains(id.lowercased()) {
-          problems.append("schedule \(id) (used by \(n) row\(n == 1 ? "" : "s")) does not exist for token \(g.tokenId)")
+        for (id, n) in g.scheduleIds.sorted(by: { $0.key < $1.key })
+        where !lowerSchedules.contains(id.lowercased()) {
+          problems.append(
+            "schedule \(id) (used by \(n) row\(n == 1 ? "" : "s")) does not exist for token \(g.tokenId)")
         }
       } catch {
         if error.isAuthorization {

@@ -20,19 +20,25 @@ enum ReconcileInputs {
     var warnings: [String]
   }
 
-  static func readPayouts(_ path: String, mapping: [String: String], limits: ReaderLimits) throws -> Payouts {
+  static func readPayouts(_ path: String, mapping: [String: String], limits: ReaderLimits) async throws
+    -> Payouts
+  {
     var table = PayoutTable(mapping: mapping)
-    let hash = try read(path, limits: limits) { table.consume($0) }
+    async let digest = sha256(ofFile: path)
+    try read(path, limits: limits) { table.consume($0) }
+    let hash = try await digest
     table.finish()
     let warnings = try check(table.issues, file: path)
     return Payouts(payouts: table.payouts, sha256: hash, warnings: warnings)
   }
 
-  static func readTransactions(_ path: String, mapping: [String: String], limits: ReaderLimits) throws
+  static func readTransactions(_ path: String, mapping: [String: String], limits: ReaderLimits) async throws
     -> Transactions
   {
     var table = TransactionTable(mapping: mapping)
-    let hash = try read(path, limits: limits) { table.consume($0) }
+    async let digest = sha256(ofFile: path)
+    try read(path, limits: limits) { table.consume($0) }
+    let hash = try await digest
     table.finish()
     let warnings = try check(table.issues, file: path)
     return Transactions(transactions: table.transactions, name: path, sha256: hash, warnings: warnings)
@@ -69,10 +75,8 @@ enum ReconcileInputs {
       transactions: table.transactions, name: name, sha256: sha.finalizeHex(), warnings: warnings)
   }
 
-  /// Streams the rows of the first visible sheet (or `--sheet`) into `body`; returns the file's SHA-256.
-  static func read(_ path: String, limits: ReaderLimits, sheet: String? = nil, _ body: (SheetRow) -> Void) throws
-    -> String
-  {
+  /// Streams the rows of the first visible sheet into `body`.
+  static func read(_ path: String, limits: ReaderLimits, _ body: (SheetRow) -> Void) throws {
     do {
       let reader = try Workbook.open(path: path, limits: limits)
       let sheets = try reader.sheets()
@@ -84,14 +88,12 @@ enum ReconcileInputs {
     } catch let error as ReaderError {
       throw error.reportAndExit()
     }
-    return try sha256(ofFile: path)
   }
 
-  static func sha256(ofFile path: String) throws -> String {
-    guard let f = fopen(path, "rb") else {
-      Console.error("allot: cannot read \(path).")
-      throw ExitStatus.badInput
-    }
+  /// The SHA-256 of a file, read in 1 MiB chunks (async so it runs beside the parsing).
+  static func sha256(ofFile path: String) async throws -> String {
+    // An unreadable file is reported by the reader, which opens it too.
+    guard let f = fopen(path, "rb") else { throw ExitStatus.badInput }
     defer { fclose(f) }
     var sha = SHA256()
     var chunk = [UInt8](repeating: 0, count: 1 << 20)
@@ -114,7 +116,9 @@ enum ReconcileInputs {
     let errors = issues.items.filter { $0.severity == .error }
     if issues.hasErrors {
       for i in errors.prefix(20) { Console.error("allot: \(sentence(i))") }
-      if issues.errorCount > 20 { Console.error("allot: … and \(issues.errorCount - 20) more errors in \(file).") }
+      if issues.errorCount > 20 {
+        Console.error("allot: … and \(issues.errorCount - 20) more errors in \(file).")
+      }
       throw ExitStatus.badInput
     }
     return issues.items.filter { $0.severity == .warning }.map(sentence)
@@ -122,22 +126,27 @@ enum ReconcileInputs {
 
   /// A mapping file: `{"Header": "field"}` (as for validate) or `{"field": "Header"}`, flat or split into
   /// `{"payouts": {...}, "transactions": {...}}`. Returns field → header for each side.
-  static func loadMapping(_ path: String) throws -> (payouts: [String: String], transactions: [String: String]) {
+  static func loadMapping(_ path: String) throws -> (
+    payouts: [String: String], transactions: [String: String]
+  ) {
     guard let data = FileManager.default.contents(atPath: path),
       let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
     else {
       Console.error(
-        "allot: the mapping file \(path) is not a JSON object of header → field, e.g. {\"Payee\": \"stakeholder\"}.")
+        "allot: the mapping file \(path) is not a JSON object of header → field, e.g. {\"Payee\": \"stakeholder\"}."
+      )
       throw ExitStatus.badInput
     }
     func side<F: ReconciliationField>(_ entries: [String: Any], _: F.Type) throws -> [String: String] {
       let fields = Dictionary(
-        F.allCases.map { (ReconciliationColumns<F>.normalized($0.rawValue), $0.rawValue) }, uniquingKeysWith: { a, _ in a })
+        F.allCases.map { (ReconciliationColumns<F>.normalized($0.rawValue), $0.rawValue) },
+        uniquingKeysWith: { a, _ in a })
       var out: [String: String] = [:]
       for (key, value) in entries {
         guard let text = value as? String else {
           if key == "payouts" || key == "transactions" { continue }
-          Console.error("allot: in the mapping file \(path), the value for \"\(key)\" must be text in quotes.")
+          Console.error(
+            "allot: in the mapping file \(path), the value for \"\(key)\" must be text in quotes.")
           throw ExitStatus.badInput
         }
         if let field = fields[ReconciliationColumns<F>.normalized(text)] {
@@ -159,9 +168,12 @@ enum ReconcileInputs {
   }
 
   /// `reports/<as-of>-<8 hex digits of SHA-256 over the inputs' hashes and the settings>`.
-  static func defaultFolder(asOf: CalendarDay, inputs: [ReportInput], settings: ReconciliationSettings) -> String {
+  static func defaultFolder(asOf: CalendarDay, inputs: [ReportInput], settings: ReconciliationSettings)
+    -> String
+  {
     let text =
-      inputs.map(\.sha256).joined(separator: ",") + "|\(settings.tolerance.argument)|\(settings.windowDays)|\(asOf)"
+      inputs.map(\.sha256).joined(separator: ",")
+      + "|\(settings.tolerance.argument)|\(settings.windowDays)|\(asOf)"
     let hex = SHA256.hex(Array(text.utf8))
     return "reports/\(asOf)-\(hex.prefix(8))"
   }
@@ -176,7 +188,8 @@ enum ReconcileSummary {
     )
     for t in r.totals {
       lines.append(
-        "  \(t.currency) on \(t.network.isEmpty ? "(no network)" : t.network): expected \(t.expected) (\(t.expectedCount)), paid \(t.paid), difference \(t.difference)")
+        "  \(t.currency) on \(t.network.isEmpty ? "(no network)" : t.network): expected \(t.expected) (\(t.expectedCount)), paid \(t.paid), difference \(t.difference)"
+      )
     }
     for c in ReconciliationCategory.allCases where r.count(c) > 0 {
       let pad = String(repeating: " ", count: max(1, 26 - c.rawValue.count))
@@ -191,7 +204,8 @@ enum ReconcileSummary {
 
   static func json(_ r: ReconciliationResult, folder: String, inputs: [ReportInput]) -> String {
     let q = JSONText.quoted
-    var s = "{\"asOf\":\(q(r.settings.asOf.description)),\"out\":\(q(folder)),\"expected\":\(r.expected.count)"
+    var s =
+      "{\"asOf\":\(q(r.settings.asOf.description)),\"out\":\(q(folder)),\"expected\":\(r.expected.count)"
     s += ",\"transactions\":\(r.transactions.count),\"exceptions\":\(r.exceptionCount),\"inputs\":["
     s += inputs.map { "{\"role\":\(q($0.role)),\"name\":\(q($0.name)),\"sha256\":\(q($0.sha256))}" }.joined(
       separator: ",")

@@ -37,13 +37,16 @@ enum StatusText {
   static func text(batches: [BatchStatus], rows: [RowStatus], all: Bool) -> String {
     var lines: [String] = []
     if batches.isEmpty { return "No batches yet: stage one with `allot import FILE`." }
-    let header = ["Batch", "File", "Rows", "Succeeded", "Pending", "Failed", "Unknown", "Invalid", "Skipped", "Other"]
+    let header = [
+      "Batch", "File", "Rows", "Succeeded", "Pending", "Failed", "Unknown", "Invalid", "Skipped", "Other",
+    ]
     var table: [[String]] = [header]
     for b in batches {
       let total = b.counts.values.reduce(0, +)
       let other = b.count(.inFlight) + b.count(.retryWait)
       table.append([
-        "\(b.id)", b.fileName, "\(total)", "\(b.count(.succeeded))", "\(b.count(.pending))", "\(b.count(.failed))",
+        "\(b.id)", b.fileName, "\(total)", "\(b.count(.succeeded))", "\(b.count(.pending))",
+        "\(b.count(.failed))",
         "\(b.count(.unknown))", "\(b.count(.invalid))", "\(b.count(.skipped))", "\(other)",
       ])
     }
@@ -58,7 +61,9 @@ enum StatusText {
       for r in rows {
         var why = r.error ?? ""
         if let t = r.errorType, r.state == .failed || r.state == .unknown { why = "\(t): \(why)" }
-        if r.state == .unknown { why += (why.isEmpty ? "" : " — ") + "settle with `allot resolve \(r.batch):\(r.row)`" }
+        if r.state == .unknown {
+          why += (why.isEmpty ? "" : " — ") + "settle with `allot resolve \(r.batch):\(r.row)`"
+        }
         if r.state == .failed { why += (why.isEmpty ? "" : " — ") + "fix, then `allot retry`" }
         rt.append([
           "\(r.batch)", "\(r.row)", r.state.rawValue.replacingUnderscores, "\(r.attempts)",
@@ -73,11 +78,14 @@ enum StatusText {
   static func render(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {
     guard let first = rows.first else { return [] }
     var widths = Array(repeating: 0, count: first.count)
-    for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
+    for r in rows {
+      for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) }
+    }
     return rows.map { r in
       r.enumerated().map { i, c in
         let pad = String(repeating: " ", count: max(0, widths[i] - c.count))
-        return i == r.count - 1 && !rightAligned.contains(i) ? c : (rightAligned.contains(i) ? pad + c : c + pad)
+        return i == r.count - 1 && !rightAligned.contains(i)
+          ? c : (rightAligned.contains(i) ? pad + c : c + pad)
       }.joined(separator: "  ")
     }
   }

@@ -73,27 +73,36 @@ struct ValidationRun {
     return out
   }
 
-  /// Validates every row, calling `onRow` with each data row's result and its cells in row order.
-  /// Reader failures are reported on stderr and thrown as exit status 2.
+  /// Validates every row, calling `onRow` with each data row's result in row order. CSV files are
+  /// validated on every core. Reader failures are reported on stderr and thrown as exit status 2.
   func validate(
     collectIssues: Bool = true, showProgress: Bool,
-    onRow: (RowValidation, SheetRow) throws -> Void = { _, _ in }
+    onRow: (RowValidation) throws -> Void = { _ in }
   ) throws -> (ValidationSummary, [ReaderWarning]) {
-    var validator = FileValidator(options: options, collectIssues: collectIssues)
     var progress = ProgressLine(enabled: showProgress, noun: "rows")
-    let warnings: [ReaderWarning]
+    defer { progress.finish() }
     do {
-      warnings = try reader.readRows(of: sheet) { row in
+      if let csv = reader as? CSVReader {
+        var validator = FileValidator(options: options, collectIssues: collectIssues)
+        do {
+          let warnings = try ParallelCSVValidation.run(
+            csv: csv, validator: &validator, progress: &progress, onRow: onRow)
+          return (validator.finish(), warnings)
+        } catch is ParallelCSVValidation.FallBack {
+          // Not UTF-8: read it again sequentially, which settles the decoding for the whole file.
+        }
+      }
+      var validator = FileValidator(options: options, collectIssues: collectIssues)
+      let warnings = try reader.readRows(of: sheet) { row in
         if let result = validator.feed(row) {
-          try onRow(result, row)
+          try onRow(result)
         }
         progress.tick()
       }
+      return (validator.finish(), warnings)
     } catch let error as ReaderError {
       progress.finish()
       throw error.reportAndExit()
     }
-    progress.finish()
-    return (validator.finish(), warnings)
   }
 }

@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""allot's benchmark suite: every performance target of the issues, each as a ratio against its anchor.
+
+    scripts/bench [--only NAME ...] [--rows-scale 1.0] [--data DIR]
+
+Builds allot in release mode (scratch path .build-release), generates the inputs once under DIR
+(default bench-data/, git-ignored), then runs each benchmark and prints wall time, CPU time and peak
+RSS, with the anchor's time when the anchor is installed (DuckDB and python-calamine from pip, Python's
+sqlite3) and the ratio allot / anchor (lower is better; each issue states its target).
+"""
+import argparse, os, resource, shutil, signal, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ALLOT = os.path.join(ROOT, ".build-release", "release", "allot")
+
+
+def run_measured(cmd, env=None, cwd=ROOT, stdout=subprocess.DEVNULL):
+    """Runs cmd; returns (exit status, wall seconds, cpu seconds, peak RSS MB) of that process."""
+    start = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=stdout, stderr=subprocess.PIPE)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - start
+    p.returncode = os.waitstatus_to_exitcode(status)
+    err = p.stderr.read().decode(errors="replace") if p.stderr else ""
+    if p.returncode not in (0, 1):
+        print(f"    ! {' '.join(cmd)} exited {p.returncode}: {err.strip()[:500]}")
+    return p.returncode, wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024
+
+
+def py_time(code, *args):
+    """Times a Python snippet in a fresh interpreter; returns wall seconds or None when it fails."""
+    start = time.perf_counter()
+    r = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    if r.returncode != 0:
+        print(f"    ! anchor failed: {r.stderr.strip()[-300:]}")
+        return None
+    return time.perf_counter() - start
+
+
+def have(module):
+    return subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True).returncode == 0
+
+
+def report(name, wall, cpu, rss, anchor_name, anchor, target, extra=""):
+    line = f"  {name:<34} {wall:7.2f} s  cpu {cpu:6.2f} s  peak {rss:7.1f} MB"
+    if anchor:
+        line += f"  | {anchor_name} {anchor:6.2f} s  ratio {wall / anchor:5.2f} (target {target})"
+    else:
+        line += f"  | {anchor_name}: not installed"
+    print(line + extra, flush=True)
+
+
+def ensure(path, gen):
+    if not os.path.exists(path):
+        print(f"  generating {os.path.relpath(path, ROOT)} …", flush=True)
+        gen()
+
+
+DUCKDB_VALIDATE = r"""
+import duckdb, sys
+con = duckdb.connect()
+q = '''
+select count(*) filter (where not (
+    regexp_full_match(coalesce(amount,''), '[0-9]+(\.[0-9]+)?')
+    and regexp_full_match(coalesce(contractId,''), '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}')
+    and regexp_full_match(coalesce(tokenId,''), '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}')
+    and (unlockScheduleId is not null or vestingScheduleId is not null)
+    and (email is null or regexp_full_match(email, '[^@\s]+@[^@\s]+\.[^@\s]+'))))
+from read_csv(?, all_varchar=true, header=true,
+  columns={'amount':'VARCHAR','contractId':'VARCHAR','tokenId':'VARCHAR','category':'VARCHAR','name':'VARCHAR',
+           'email':'VARCHAR','employeeNumber':'VARCHAR','unlockScheduleId':'VARCHAR','unlockStartAt':'VARCHAR',
+           'vestingScheduleId':'VARCHAR','vestingStartAt':'VARCHAR','releaseMode':'VARCHAR','receivedOffMagna':'VARCHAR',
+           'cancellable':'VARCHAR','walletAddress':'VARCHAR','description':'VARCHAR','department':'VARCHAR'})
+'''
+print(con.execute(q, [sys.argv[1]]).fetchone())
+"""
+
+CALAMINE_READ = r"""
+import sys
+from python_calamine import CalamineWorkbook
+wb = CalamineWorkbook.from_path(sys.argv[1])
+n = 0
+for row in wb.get_sheet_by_index(0).to_python():
+    n += 1
+print(n)
+"""
+
+SQLITE_INSERT = r"""
+import csv, os, sqlite3, sys
+db = sys.argv[2]
+if os.path.exists(db): os.remove(db)
+con = sqlite3.connect(db)
+con.execute('create table rows (id integer primary key, row integer, amount text, contract text, token text, category text, name text, email text, employee text, unlock text, unlock_at text, vesting text, vesting_at text, mode text, received text, cancellable text, wallet text, description text, department text)')
+with open(sys.argv[1], newline='') as f:
+    r = csv.reader(f)
+    next(r)
+    con.executemany('insert into rows (row, amount, contract, token, category, name, email, employee, unlock, unlock_at, vesting, vesting_at, mode, received, cancellable, wallet, description, department) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+                    ((i + 2, *row) for i, row in enumerate(r)))
+con.commit()
+"""
+
+DUCKDB_RECONCILE = r"""
+import duckdb, sys
+con = duckdb.connect()
+con.execute("create table p as select * from read_csv(?, all_varchar=true, header=true)", [sys.argv[1]])
+con.execute("create table t as select * from read_csv(?, all_varchar=true, header=true)", [sys.argv[2]])
+print(con.execute('''select count(*) from p join t on lower(p.wallet) = lower(t.destinationAddress)
+  and p.currency = t.currency and p.network = t.network and cast(p.amount as decimal(38,18)) = cast(t.amount as decimal(38,18))''').fetchone())
+"""
+
+
+def bench_validate_csv(data, scale):
+    rows = int(1_000_000 * scale)
+    path = os.path.join(data, f"allocations-{rows}.csv")
+    ensure(path, lambda: subprocess.run([sys.executable, "scripts/gen_csv.py", path, str(rows)], cwd=ROOT, check=True))
+    _, wall, cpu, rss = run_measured([ALLOT, "validate", path, "--format", "json"])
+    anchor = py_time(DUCKDB_VALIDATE, path) if have("duckdb") else None
+    report(f"validate CSV {rows:,} rows", wall, cpu, rss, "duckdb regex", anchor, "≤ 1.0, < 100 MB")
+    return path
+
+
+def bench_validate_xlsx(data, scale):
+    rows = int(100_000 * scale)
+    path = os.path.join(data, f"allocations-{rows}.xlsx")
+    ensure(path, lambda: subprocess.run([sys.executable, "scripts/gen_xlsx.py", path, str(rows)], cwd=ROOT, check=True))
+    _, wall, cpu, rss = run_measured([ALLOT, "validate", path, "--format", "json"])
+    anchor = py_time(CALAMINE_READ, path) if have("python_calamine") else None
+    report(f"validate XLSX {rows:,} rows", wall, cpu, rss, "calamine read", anchor, "≤ 0.5, < 100 MB")
+
+
+def bench_import(data, csv_path):
+    db = os.path.join(data, "bench.sqlite")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    _, wall, cpu, rss = run_measured([ALLOT, "import", csv_path, "--db", db, "--format", "json"])
+    anchor = py_time(SQLITE_INSERT, csv_path, os.path.join(data, "anchor.sqlite"))
+    report("import CSV", wall, cpu, rss, "python sqlite3", anchor, "≤ 0.5")
+
+
+def bench_submit(data, scale):
+    rows = max(200, int(4000 * scale))
+    tmp = tempfile.mkdtemp(prefix="allot-bench-submit-")
+    sandbox = subprocess.Popen([ALLOT, "sandbox", "--port", "0", "--latency-ms", "20"], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        env = dict(os.environ)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            line = sandbox.stdout.readline()
+            if not line:
+                break
+            if "=" in line:
+                k, v = line.strip().split("=", 1)
+                env[k] = v
+            if "MAGNA_API_TOKEN" in env and "MAGNA_BASE_URL" in env and "ALLOT_SANDBOX_TOKEN_ID" in env:
+                break
+        sheet = os.path.join(tmp, "grants.csv")
+        subprocess.run([sys.executable, "scripts/gen_csv.py", sheet, str(rows), "--clean",
+                        "--token", env.get("ALLOT_SANDBOX_TOKEN_ID", ""),
+                        "--contract", env.get("ALLOT_SANDBOX_CONTRACT_ID", ""),
+                        "--schedule", env.get("ALLOT_SANDBOX_SCHEDULE_ID", "")], cwd=ROOT, check=True)
+        db = os.path.join(tmp, "submit.sqlite")
+        subprocess.run([ALLOT, "import", sheet, "--db", db], cwd=ROOT, env=env, capture_output=True)
+        _, wall, cpu, rss = run_measured([ALLOT, "submit", "--db", db, "--concurrency", "16"], env=env)
+        rate = rows / wall
+        bound = 16 / 0.020
+        print(f"  {'submit ' + str(rows) + ' rows, c=16, 20 ms':<34} {wall:7.2f} s  cpu {cpu:6.2f} s  peak {rss:7.1f} MB"
+              f"  | {rate:6.0f} rows/s = {rate / bound:4.0%} of {bound:.0f}/s bound (target ≥ 90 %),"
+              f" {cpu / rows * 1000:.3f} ms CPU/row (target ≤ 0.2)", flush=True)
+    finally:
+        sandbox.send_signal(signal.SIGINT)
+        try:
+            sandbox.wait(10)
+        except subprocess.TimeoutExpired:
+            sandbox.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def bench_reconcile(data, scale):
+    rows = int(1_000_000 * scale)
+    folder = os.path.join(data, f"reconcile-{rows}")
+    ensure(os.path.join(folder, "transactions.csv"),
+           lambda: subprocess.run([sys.executable, "scripts/gen_reconcile.py", "--rows", str(rows), "--out", folder],
+                                  cwd=ROOT, check=True))
+    out = os.path.join(folder, "reports")
+    _, wall, cpu, rss = run_measured([ALLOT, "reconcile", "--payouts", os.path.join(folder, "payouts.csv"),
+                                      "--transactions", os.path.join(folder, "transactions.csv"),
+                                      "--as-of", "2026-03-31", "--out", out])
+    anchor = py_time(DUCKDB_RECONCILE, os.path.join(folder, "payouts.csv"),
+                     os.path.join(folder, "transactions.csv")) if have("duckdb") else None
+    report(f"reconcile {rows:,} × {rows:,}", wall, cpu, rss, "duckdb load+join", anchor, "≤ 1.5, < 1 GiB")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", nargs="*", default=[], help="validate-csv validate-xlsx import submit reconcile")
+    ap.add_argument("--rows-scale", type=float, default=1.0, help="scale every input size (0.1 for a quick run)")
+    ap.add_argument("--data", default=os.path.join(ROOT, "bench-data"))
+    ap.add_argument("--no-build", action="store_true")
+    a = ap.parse_args()
+    os.makedirs(a.data, exist_ok=True)
+    if not a.no_build:
+        print("building allot (release) …", flush=True)
+        subprocess.run(["swift", "build", "-c", "release", "--scratch-path", ".build-release", "--product", "allot"],
+                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    with open("/proc/cpuinfo") as f:
+        model = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "unknown CPU")
+    print(f"machine: {os.cpu_count()} cores, {model}; python anchors: duckdb={'yes' if have('duckdb') else 'no'}, "
+          f"python-calamine={'yes' if have('python_calamine') else 'no'}", flush=True)
+    want = lambda n: not a.only or n in a.only
+    csv_path = None
+    if want("validate-csv") or want("import"):
+        csv_path = bench_validate_csv(a.data, a.rows_scale) if want("validate-csv") else None
+    if want("validate-xlsx"):
+        bench_validate_xlsx(a.data, a.rows_scale)
+    if want("import"):
+        if csv_path is None:
+            rows = int(1_000_000 * a.rows_scale)
+            csv_path = os.path.join(a.data, f"allocations-{rows}.csv")
+            ensure(csv_path, lambda: subprocess.run([sys.executable, "scripts/gen_csv.py", csv_path, str(rows)], cwd=ROOT, check=True))
+        bench_import(a.data, csv_path)
+    if want("submit"):
+        bench_submit(a.data, a.rows_scale)
+    if want("reconcile"):
+        bench_reconcile(a.data, a.rows_scale)
+
+
+if __name__ == "__main__":
+    main()
