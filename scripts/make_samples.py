@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the sample sheets in samples/ (run from the repo root; needs openpyxl).
 
-The ids are the sandbox's seeded project (`allot sandbox` with the default seed), so the demo can
+The ids are the sandbox's seeded project (`allot sandbox` with the default seed: its token, first
+contract and first two schedules), so the demo can
 submit the samples to it. Pass --token/--contract/--schedule to target another project.
 """
 import argparse, csv, hashlib, random, os
@@ -97,10 +98,10 @@ def write_csv(path, rows):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--token", default="7f3c2a10-4b5e-4c6d-8e9f-0a1b2c3d4e5f")
-    p.add_argument("--contract", default="c0a80101-0000-4000-8000-000000000001")
-    p.add_argument("--schedule", nargs="+", default=["5c0e0a00-0000-4000-8000-000000000001",
-                                                      "5c0e0a00-0000-4000-8000-000000000002"])
+    p.add_argument("--token", default="c506e90f-4839-438b-89e1-761aa227dd7e")
+    p.add_argument("--contract", default="f4d2525e-0392-4f4a-b5b7-540943339dfc")
+    p.add_argument("--schedule", nargs="+", default=["cf91b257-e45e-4fc4-af25-34bc03f83e8c",
+                                                      "f62cd2c6-ac70-4141-9129-aea3b77abc67"])
     p.add_argument("--out", default="samples")
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)

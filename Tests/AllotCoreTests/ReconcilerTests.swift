@@ -43,7 +43,7 @@ private func category(_ r: ReconciliationResult, _ ref: String) -> Reconciliatio
     let r = run([pay("P1", w1.uppercased().replacingFirstX(), "2750.25")], [tx("t1", w1, "2750.250000")])
     #expect(r.outcomes[0].category == .matched)
     #expect(r.outcomes[0].rule == .exact)
-    #expect(r.reason(forExpected: 0).hasPrefix("paid 2750.250000 of 2750.25 USDC by t1"))
+    #expect(r.reason(forExpected: 0).hasPrefix("paid 2750.25 of 2750.25 USDC by t1"))
     #expect(!r.hasExceptions)
   }
 

@@ -131,9 +131,12 @@ extension ReconciliationResult {
       "no expected payout matches \(t.amount.plainText) \(t.currency) on \(t.network.isEmpty ? "?" : t.network) to \(to); \(status)"
   }
 
-  /// `d` with at least as many fractional digits as `reference` (`997` like `1000.00` → `997.00`).
+  /// `d` written with `reference`'s number of fractional digits when that loses nothing
+  /// (`997` like `1000.00` → `997.00`; `2750.250000` like `2750.25` → `2750.25`), else exactly as is.
   public static func format(_ d: ExactDecimal, like reference: ExactDecimal) -> String {
-    if d.scale < reference.scale, let r = d.rescaled(to: reference.scale) { return r.plainText }
-    return d.plainText
+    if d.scale == reference.scale { return d.plainText }
+    let c = d.scale > reference.scale ? d.canonicalized : d
+    if c.scale <= reference.scale, let r = c.rescaled(to: reference.scale) { return r.plainText }
+    return c.plainText
   }
 }

@@ -35,15 +35,15 @@ extension ReconciliationReport {
     context["totals"] = result.totals.map { t -> [String: Any] in
       [
         "currency": t.currency, "network": t.network, "expectedCount": String(t.expectedCount),
-        "expected": t.expected.description, "paid": t.paid.description,
-        "difference": t.difference.description,
+        "expected": t.expected.plainText, "paid": amount(t.paid, like: t.expected),
+        "difference": amount(t.difference, like: t.expected),
         "differenceClass": t.difference.isZero ? "zero" : t.difference.isNegative ? "neg" : "pos",
         "overflow": t.overflow,
         "categories": ReconciliationCategory.allCases.compactMap { c -> [String: Any]? in
           let ct = t.total(c)
           guard ct.count > 0 else { return nil }
           return [
-            "key": c.rawValue, "label": c.label, "count": String(ct.count), "amount": ct.amount.description,
+            "key": c.rawValue, "label": c.label, "count": String(ct.count), "amount": ct.amount.plainText,
             "color": Self.color(c), "exception": c.isException,
           ]
         },
@@ -69,15 +69,18 @@ extension ReconciliationReport {
         continue
       }
       let p = result.expected[e]
-      rows.append([
+      var row: [String: Any] = [
         "reference": p.reference, "stakeholder": p.stakeholder, "wallet": p.wallet, "currency": p.currency,
-        "network": p.network, "dueDate": p.dueDate?.description ?? "", "expected": p.amount.description,
+        "network": p.network, "dueDate": p.dueDate?.description ?? "", "expected": p.amount.plainText,
         "paid": amount(o.paid, like: p.amount), "difference": amount(o.difference, like: p.amount),
         "category": o.category.rawValue, "categoryLabel": o.category.label, "color": Self.color(o.category),
-        "rule": o.rule?.rawValue ?? "", "reason": result.reason(forExpected: e),
+        "reason": result.reason(forExpected: e),
         "transactions": result.linkedTransactions(e).map { result.transactions[Int($0)].id }.joined(
           separator: ", "),
-      ])
+      ]
+      // Only present when a rule linked transactions, so `{{#rule}}` shows nothing otherwise.
+      if let rule = o.rule { row["rule"] = rule.rawValue }
+      rows.append(row)
     }
     context["exceptions"] = rows
     context["hasExceptions"] = !rows.isEmpty
@@ -97,7 +100,7 @@ extension ReconciliationReport {
       let t = result.transactions[u.transactionIndex]
       unexpected.append([
         "id": t.id, "type": t.type, "status": t.status, "currency": t.currency, "network": t.network,
-        "amount": t.amount.description, "destination": t.destinationAddress, "createdAt": t.createdAt,
+        "amount": t.amount.plainText, "destination": t.destinationAddress, "createdAt": t.createdAt,
         "reason": result.reason(for: u),
       ])
     }
@@ -149,7 +152,8 @@ extension ReconciliationReport {
       let diff = r.paid.subtracting(r.expected) ?? .zero
       return [
         "name": r.name.isEmpty ? "(no name)" : r.name, "currency": r.currency, "payouts": String(r.payouts),
-        "expected": r.expected.description, "paid": r.paid.description, "difference": diff.description,
+        "expected": r.expected.plainText, "paid": amount(r.paid, like: r.expected),
+        "difference": amount(diff, like: r.expected),
         "differenceClass": diff.isZero ? "zero" : diff.isNegative ? "neg" : "pos",
         "exceptions": String(r.exceptions), "hasExceptions": r.exceptions > 0,
       ]

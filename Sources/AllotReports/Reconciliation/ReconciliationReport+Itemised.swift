@@ -135,8 +135,10 @@ extension ReconciliationReport {
       try w.write(i == 0 ? "\n" : ",\n")
       try w.write(
         "{\"currency\":\(q(t.currency)),\"network\":\(q(t.network)),\"expectedCount\":\(t.expectedCount)")
-      try w.write(",\"expected\":\(q(t.expected.plainText)),\"paid\":\(q(t.paid.plainText))")
-      try w.write(",\"difference\":\(q(t.difference.plainText)),\"overflow\":\(t.overflow),\"categories\":{")
+      try w.write(",\"expected\":\(q(t.expected.plainText)),\"paid\":\(q(amount(t.paid, like: t.expected)))")
+      try w.write(
+        ",\"difference\":\(q(amount(t.difference, like: t.expected))),\"overflow\":\(t.overflow),\"categories\":{"
+      )
       for (k, c) in ReconciliationCategory.allCases.enumerated() {
         let ct = t.total(c)
         try w.write(

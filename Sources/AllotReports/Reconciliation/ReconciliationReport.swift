@@ -78,8 +78,8 @@ public struct ReconciliationReport {
     try w.write(CSVField.line(Self.summaryColumns))
     for t in result.totals {
       var cells = [
-        CSVField.text(t.currency), CSVField.text(t.network), String(t.expectedCount), t.expected.description,
-        t.paid.description, t.difference.description,
+        CSVField.text(t.currency), CSVField.text(t.network), String(t.expectedCount), t.expected.plainText,
+        amount(t.paid, like: t.expected), amount(t.difference, like: t.expected),
       ]
       for c in ReconciliationCategory.allCases {
         let ct = t.total(c)

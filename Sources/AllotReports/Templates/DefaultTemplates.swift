@@ -39,7 +39,11 @@ enum DefaultTemplates {
   .cats { margin: 0; padding: 0; list-style: none; display: flex; flex-wrap: wrap; gap: 4px 12px; }
   .cats li { white-space: nowrap; font-size: 12px; }
   .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
-  .reason { max-width: 420px; }
+  .reason { min-width: 240px; overflow-wrap: anywhere; }
+  .scroll { overflow-x: auto; }
+  td.txs { max-width: 120px; }
+  .nowrap { white-space: nowrap; word-break: normal; }
+  .wallet { display: inline-block; max-width: 150px; }
   .more { color: var(--muted); font-style: italic; margin-top: 6px; }
   .note { color: var(--muted); font-size: 12px; }
   footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
@@ -123,33 +127,33 @@ enum DefaultTemplates {
 
 <h2>Exceptions</h2>
 {{#hasExceptions}}
-<table>
+<div class="scroll"><table>
   <thead><tr><th>Reference</th><th>Stakeholder</th><th>Category</th><th class="num">Expected</th><th class="num">Paid</th><th class="num">Difference</th><th>Due</th><th>Transactions</th><th>Reason</th></tr></thead>
   <tbody>
   {{#exceptions}}
   <tr>
-    <td class="mono">{{reference}}</td><td>{{stakeholder}}<br><span class="mono note">{{wallet}}</span></td>
+    <td class="mono nowrap">{{reference}}</td><td>{{stakeholder}}<br><span class="mono note wallet">{{wallet}}</span></td>
     <td><span class="pill" style="background:{{color}}">{{categoryLabel}}</span>{{#rule}}<br><span class="note">rule: {{rule}}</span>{{/rule}}</td>
     <td class="num">{{expected}} {{currency}}<br><span class="note">{{network}}</span></td><td class="num">{{paid}}</td><td class="num neg">{{difference}}</td>
-    <td>{{dueDate}}</td><td class="mono">{{transactions}}</td><td class="reason">{{reason}}</td>
+    <td class="nowrap">{{dueDate}}</td><td class="mono txs">{{transactions}}</td><td class="reason">{{reason}}</td>
   </tr>
   {{/exceptions}}
   </tbody>
-</table>
+</table></div>
 <p class="more">{{exceptionsMore}}</p>
 {{/hasExceptions}}
 {{^hasExceptions}}<p>No expected payout needs attention.</p>{{/hasExceptions}}
 
 <h2>Unexpected transactions</h2>
 {{#hasUnexpected}}
-<table>
+<div class="scroll"><table>
   <thead><tr><th>Transaction</th><th>Type</th><th>Status</th><th class="num">Amount</th><th>Destination</th><th>Created</th><th>Reason</th></tr></thead>
   <tbody>
   {{#unexpected}}
-  <tr><td class="mono">{{id}}</td><td>{{type}}</td><td>{{status}}</td><td class="num">{{amount}} {{currency}}<br><span class="note">{{network}}</span></td><td class="mono">{{destination}}</td><td>{{createdAt}}</td><td class="reason">{{reason}}</td></tr>
+  <tr><td class="mono nowrap">{{id}}</td><td>{{type}}</td><td>{{status}}</td><td class="num">{{amount}} {{currency}}<br><span class="note">{{network}}</span></td><td class="mono">{{destination}}</td><td>{{createdAt}}</td><td class="reason">{{reason}}</td></tr>
   {{/unexpected}}
   </tbody>
-</table>
+</table></div>
 <p class="more">{{unexpectedMore}}</p>
 {{/hasUnexpected}}
 {{^hasUnexpected}}<p>Every payout transaction matches an expected payout.</p>{{/hasUnexpected}}

@@ -188,7 +188,7 @@ enum ReconcileSummary {
     )
     for t in r.totals {
       lines.append(
-        "  \(t.currency) on \(t.network.isEmpty ? "(no network)" : t.network): expected \(t.expected) (\(t.expectedCount)), paid \(t.paid), difference \(t.difference)"
+        "  \(t.currency) on \(t.network.isEmpty ? "(no network)" : t.network): expected \(t.expected.plainText) (\(t.expectedCount)), paid \(ReconciliationResult.format(t.paid, like: t.expected)), difference \(ReconciliationResult.format(t.difference, like: t.expected))"
       )
     }
     for c in ReconciliationCategory.allCases where r.count(c) > 0 {
@@ -213,7 +213,7 @@ enum ReconcileSummary {
     s += ReconciliationCategory.allCases.map { "\(q($0.rawValue)):\(r.count($0))" }.joined(separator: ",")
     s += "},\"totals\":["
     s += r.totals.map {
-      "{\"currency\":\(q($0.currency)),\"network\":\(q($0.network)),\"expected\":\(q($0.expected.description)),\"paid\":\(q($0.paid.description)),\"difference\":\(q($0.difference.description))}"
+      "{\"currency\":\(q($0.currency)),\"network\":\(q($0.network)),\"expected\":\(q($0.expected.plainText)),\"paid\":\(q(ReconciliationResult.format($0.paid, like: $0.expected))),\"difference\":\(q(ReconciliationResult.format($0.difference, like: $0.expected)))}"
     }.joined(separator: ",")
     s += "],\"files\":["
     s += ReconciliationReport.files.map { q(folder + "/" + $0) }.joined(separator: ",")
