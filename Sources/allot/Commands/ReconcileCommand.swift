@@ -61,6 +61,12 @@ struct ReconcileCommand: AsyncParsableCommand {
   @Option(help: "Output on stdout: text (a summary) or json.")
   var format: OutputFormat = .text
 
+  @Option(help: ArgumentHelp("With --batch: the currency the allocations are paid in (e.g. USDC).", valueName: "CODE"))
+  var currency: String?
+
+  @Option(help: ArgumentHelp("With --batch: the network they are paid on (e.g. polygon).", valueName: "NAME"))
+  var network: String?
+
   @OptionGroup var database: DatabaseOption
 
   @OptionGroup var input: InputOptions
@@ -68,6 +74,10 @@ struct ReconcileCommand: AsyncParsableCommand {
   func validate() throws {
     if (payouts == nil) == (batch == nil) {
       throw ValidationError("Give exactly one of --payouts FILE or --batch ID.")
+    }
+    if batch != nil && (currency == nil || network == nil) {
+      throw ValidationError(
+        "With --batch, give the currency and network the allocations are paid in: --currency USDC --network polygon.")
     }
     if (transactions == nil) == !fromAPI {
       throw ValidationError("Give exactly one of --transactions FILE or --from-api.")
@@ -93,17 +103,22 @@ struct ReconcileCommand: AsyncParsableCommand {
     let settings = ReconciliationSettings(tolerance: tol, windowDays: days, asOf: day)
 
     var timer = PhaseTimer()
-    // Expected side.
-    guard let payouts else {
-      Console.error(
-        "allot: --batch is not yet available: the database does not expose succeeded allocations with their wallet and amount yet. Export the batch's payouts to a file and use --payouts FILE."
-      )
-      throw ExitStatus.badInput
-    }
-    // Both sides are read at the same time (and each file hashed alongside its parsing).
+    // Expected side: a payouts file, or the created allocations of a batch.
     let payoutMapping = mappings.payouts
     let limits = input.limits
-    async let expectedSide = ReconcileInputs.readPayouts(payouts, mapping: payoutMapping, limits: limits)
+    let expectedName: String
+    let batchSide: ReconcileInputs.Payouts?
+    if let batch {
+      batchSide = try ReconcileInputs.batchPayouts(
+        batch, database: try database.open(), currency: currency, network: network)
+      expectedName = "batch \(batch) (\(database.resolvedPath))"
+    } else {
+      batchSide = nil
+      expectedName = payouts ?? ""
+    }
+    // Both sides are read at the same time (and each file hashed alongside its parsing).
+    let payoutsFile = payouts
+    async let fileSide = ReconcileInputs.readPayoutsIfGiven(payoutsFile, mapping: payoutMapping, limits: limits)
     let actual: ReconcileInputs.Transactions
     if let transactions {
       let transactionMapping = mappings.transactions
@@ -113,7 +128,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     } else {
       actual = try await ReconcileInputs.fetchTransactions()
     }
-    let expected = try await expectedSide
+    guard let expected = try await fileSide ?? batchSide else { throw ExitStatus.badInput }
     timer.lap("read both inputs")
     for issue in expected.warnings + actual.warnings { Console.error("allot: warning: \(issue)") }
 
@@ -121,7 +136,7 @@ struct ReconcileCommand: AsyncParsableCommand {
       expected: expected.payouts, transactions: actual.transactions, settings: settings)
     timer.lap("match")
     let inputs = [
-      ReportInput(role: "payouts", name: payouts, sha256: expected.sha256, rows: expected.payouts.count),
+      ReportInput(role: "payouts", name: expectedName, sha256: expected.sha256, rows: expected.payouts.count),
       ReportInput(
         role: "transactions", name: actual.name, sha256: actual.sha256, rows: actual.transactions.count),
     ]
