@@ -23,8 +23,10 @@ struct ReconcileCommand: AsyncParsableCommand {
   var payouts: String?
 
   @Option(
-    help: ArgumentHelp("Expected payouts: the succeeded allocations of an imported batch.", valueName: "ID"))
-  var batch: Int64?
+    help: ArgumentHelp(
+      "Expected payouts: the succeeded allocations of an imported batch (repeatable: --batch 1 --batch 2).",
+      valueName: "ID"))
+  var batch: [Int64] = []
 
   @Option(help: ArgumentHelp("Actual payouts: a Magma transactions export (export-csv).", valueName: "FILE"))
   var transactions: String?
@@ -72,10 +74,10 @@ struct ReconcileCommand: AsyncParsableCommand {
   @OptionGroup var input: InputOptions
 
   func validate() throws {
-    if (payouts == nil) == (batch == nil) {
+    if (payouts == nil) == batch.isEmpty {
       throw ValidationError("Give exactly one of --payouts FILE or --batch ID.")
     }
-    if batch != nil && (currency == nil || network == nil) {
+    if !batch.isEmpty && (currency == nil || network == nil) {
       throw ValidationError(
         "With --batch, give the currency and network the allocations are paid in: --currency USDC --network polygon.")
     }
@@ -108,10 +110,11 @@ struct ReconcileCommand: AsyncParsableCommand {
     let limits = input.limits
     let expectedName: String
     let batchSide: ReconcileInputs.Payouts?
-    if let batch {
+    if !batch.isEmpty {
       batchSide = try ReconcileInputs.batchPayouts(
         batch, database: try database.open(), currency: currency, network: network)
-      expectedName = "batch \(batch) (\(database.resolvedPath))"
+      let ids = batch.map(String.init).joined(separator: ", ")
+      expectedName = "batch\(batch.count == 1 ? "" : "es") \(ids) (\(database.resolvedPath))"
     } else {
       batchSide = nil
       expectedName = payouts ?? ""

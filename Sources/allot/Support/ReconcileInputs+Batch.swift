@@ -15,6 +15,22 @@ extension ReconcileInputs {
   /// `allot_ref` (carried by the allocation and, by convention, by the payout's memo); the Magna key and
   /// id are looked for too. The due date is the unlock (else vesting) start date; none means due now.
   static func batchPayouts(
+    _ batches: [Int64], database: AllotDatabase, currency: String?, network: String?
+  ) throws -> Payouts {
+    var all = Payouts(payouts: [], sha256: "", warnings: [])
+    var hashes: [String] = []
+    for batch in batches {
+      let one = try batchPayouts(batch, database: database, currency: currency, network: network)
+      all.payouts += one.payouts
+      all.warnings += one.warnings
+      hashes.append(one.sha256)
+    }
+    // One batch: its file's SHA-256; several: the SHA-256 of their files' hashes, in the order given.
+    all.sha256 = hashes.count == 1 ? hashes[0] : SHA256.hex(Array(hashes.joined(separator: "\n").utf8))
+    return all
+  }
+
+  static func batchPayouts(
     _ batch: Int64, database: AllotDatabase, currency: String?, network: String?
   ) throws -> Payouts {
     let batches: [BatchStatus]
