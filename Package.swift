@@ -70,7 +70,7 @@ let package = Package(
     .testTarget(name: "AllotReportsTests", dependencies: ["AllotReports", "AllotTestSupport"]),
     .testTarget(
       name: "AllotEndToEndTests",
-      dependencies: ["AllotTestSupport"]
+      dependencies: ["AllotTestSupport", "AllotCore", "AllotHTTP"]
     ),
   ],
   swiftLanguageModes: [.v6]

@@ -65,7 +65,7 @@ public struct AllocationValidator: Sendable {
     var order: [Int] = []
     var hasError = false
     let row: Int
-    let mapping: ColumnMapping
+    let headerTexts: [String]
 
     mutating func add(_ p: FieldProblem, _ field: AllocationField, column: Int, value: String?) {
       add(p.severity, p.code, p.message, field: field.path, column: column, value: value)
@@ -76,10 +76,14 @@ public struct AllocationValidator: Sendable {
     ) {
       issues.append(
         Issue(
-          row: row, column: column >= 0 ? mapping.headerText(column) : nil, field: field, severity: severity,
+          row: row, column: column >= 0 ? header(column) : nil, field: field, severity: severity,
           code: code, message: message, value: value))
       order.append(column >= 0 ? column : Int.max)
       if severity == .error { hasError = true }
+    }
+
+    func header(_ index: Int) -> String {
+      index < headerTexts.count ? headerTexts[index] : ColumnName.letters(index)
     }
 
     mutating func sorted() -> [Issue] {
@@ -134,7 +138,7 @@ public struct AllocationValidator: Sendable {
     if row.isBlank {
       return RowValidation(rowNumber: row.rowNumber, allocation: nil, issues: [], isBlank: true)
     }
-    var c = Collector(row: row.rowNumber, mapping: mapping)
+    var c = Collector(row: row.rowNumber, headerTexts: mapping.headerTexts)
 
     // amount
     var amount: String? = nil
@@ -292,16 +296,18 @@ public struct AllocationValidator: Sendable {
         vestingScheduleId: vestingScheduleId, vestingStartAt: vestingStartAt, releaseMode: releaseMode,
         receivedOffMagna: receivedOffMagna, cancellable: cancellable, customAttributes: customAttributes,
         walletAddress: walletAddress)
-      let body = request.jsonBody(includingReference: false)
       let limit = AllocationRequest.maxBodyBytes - AllocationRequest.referenceAllowance
-      if body.count > limit {
+      let (key, bound) = BodyHash.key(request)
+      // The body is built and measured only when its upper bound could pass the limit.
+      let size = bound > limit ? request.jsonBody(includingReference: false).count : 0
+      if size > limit {
         c.add(
           .error, "row.body_too_large",
-          "The row's request would be \(body.count) bytes; Magna accepts at most \(AllocationRequest.maxBodyBytes) (allot keeps \(AllocationRequest.referenceAllowance) for its reference). Shorten the longest texts.",
+          "The row's request would be \(size) bytes; Magna accepts at most \(AllocationRequest.maxBodyBytes) (allot keeps \(AllocationRequest.referenceAllowance) for its reference). Shorten the longest texts.",
           field: "row", column: -1, value: nil)
       } else {
         allocation = request
-        duplicateKey = BodyHash.hash(body)
+        duplicateKey = key
       }
     }
     return RowValidation(

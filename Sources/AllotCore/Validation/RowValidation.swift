@@ -25,41 +25,95 @@ public struct RowValidation: Sendable {
   public var isValid: Bool { allocation != nil }
 }
 
-/// A fast, well-mixed 64-bit hash of bytes for duplicate detection of request bodies (not
+/// A fast, well-mixed 64-bit hash of a request for duplicate detection within a file (not
 /// cryptographic: `AllocationRequest.fingerprint()` is the SHA-256 kept in the database). Two chained
 /// 64-bit lanes over 8-byte words, folded with a MurmurHash3 finaliser; a false "duplicate" needs a
 /// 64-bit collision (about 1 in 3·10^7 for a file of a million distinct rows).
 enum BodyHash {
-  static func hash(_ bytes: [UInt8]) -> UInt64 {
-    bytes.withUnsafeBytes { raw -> UInt64 in
-      var a: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
-      var b: UInt64 = 0xC2B2_AE3D_27D4_EB4F
-      var i = 0
-      let n = raw.count
-      while i + 8 <= n {
-        let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-        a = rotl((a ^ w) &* 0x87C3_7B91_1142_53D5, 31)
-        b = rotl((b ^ w) &* 0x4CF5_AD43_2745_937F, 29) &+ a
-        i += 8
+  /// The duplicate key of a request and an upper bound of its body size, without writing the body.
+  ///
+  /// Hashes every field in body order, each tagged and length-prefixed (absent fields tagged too), so
+  /// two requests get the same key exactly when their bodies (`jsonBody`) are equal, up to 64-bit
+  /// collisions. The bound assumes every byte needs a 6-byte `\u00XX` escape.
+  static func key(_ r: AllocationRequest) -> (UInt64, Int) {
+    var h = Streaming()
+    h.add(1, r.amount)
+    h.add(2, r.contractId)
+    h.add(3, r.tokenId)
+    h.add(4, r.category)
+    h.add(5, r.stakeholder.name)
+    h.add(6, r.stakeholder.email)
+    h.add(7, r.stakeholder.xHandle)
+    h.add(8, r.stakeholder.employeeNumber)
+    h.add(9, r.description)
+    h.add(10, r.unlockScheduleId)
+    h.add(11, r.unlockStartAt)
+    h.add(12, r.vestingScheduleId)
+    h.add(13, r.vestingStartAt)
+    h.add(14, r.releaseMode)
+    h.add(15, r.receivedOffMagna)
+    h.word(16 << 8 | UInt64(r.cancellable.map { $0 ? 1 : 2 } ?? 0))
+    var fixed = 400
+    if let attributes = r.customAttributes?.filter({ $0.key != AllocationRequest.referenceAttributeKey }) {
+      h.word(17 << 8 | UInt64(attributes.count))
+      for a in attributes {
+        h.add(18, a.key)
+        h.add(19, a.value)
+        fixed += 24
       }
-      var tail: UInt64 = 0
-      var shift: UInt64 = 0
-      while i < n {
-        tail |= UInt64(raw[i]) << shift
-        shift += 8
-        i += 1
-      }
-      a = rotl((a ^ tail) &* 0x87C3_7B91_1142_53D5, 31)
-      b = rotl((b ^ tail) &* 0x4CF5_AD43_2745_937F, 29) &+ a
-      return fmix(a) ^ fmix(b &+ 0x1656_67B1_9E37_79F9)
+    } else {
+      h.word(17 << 8 | 0xFF)
     }
+    h.add(20, r.walletAddress)
+    return (h.finish(), fixed + 6 * h.bytes)
+  }
+
+  struct Streaming {
+    var a: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var b: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+    var bytes = 0
+
+    @inline(__always)
+    mutating func word(_ w: UInt64) {
+      a = rotl((a ^ w) &* 0x87C3_7B91_1142_53D5, 31)
+      b = rotl((b ^ w) &* 0x4CF5_AD43_2745_937F, 29) &+ a
+    }
+
+    mutating func add(_ tag: UInt64, _ s: String?) {
+      guard let s else {
+        word(tag << 56 | 0xFF_FFFF)
+        return
+      }
+      bytes += s.utf8.count
+      word(tag << 56 | UInt64(s.utf8.count))
+      TextScan.withBytes(s) { buffer in
+        guard let base = buffer.baseAddress else { return }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        let n = buffer.count
+        while i + 8 <= n {
+          word(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+          i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n {
+          tail |= UInt64(buffer[i]) << shift
+          shift += 8
+          i += 1
+        }
+        if shift > 0 { word(tail) }
+      }
+    }
+
+    func finish() -> UInt64 { BodyHash.fmix(a) ^ BodyHash.fmix(b &+ 0x1656_67B1_9E37_79F9) }
   }
 
   @inline(__always)
-  private static func rotl(_ x: UInt64, _ r: UInt64) -> UInt64 { (x << r) | (x >> (64 - r)) }
+  static func rotl(_ x: UInt64, _ r: UInt64) -> UInt64 { (x << r) | (x >> (64 - r)) }
 
   @inline(__always)
-  private static func fmix(_ k: UInt64) -> UInt64 {
+  static func fmix(_ k: UInt64) -> UInt64 {
     var k = k
     k ^= k >> 33
     k &*= 0xFF51_AFD7_ED55_8CCD

@@ -1,0 +1,63 @@
+import Foundation
+
+/// `allot sandbox` running as its own process, for end-to-end tests: started on a free loopback port,
+/// its printed settings parsed, and stopped (SIGTERM, then SIGKILL) by `stop()` or when the test ends.
+public final class SandboxProcess: @unchecked Sendable {
+  public let process: Process
+  /// The `KEY=VALUE` lines it printed (`MAGNA_BASE_URL`, `MAGNA_API_TOKEN`, `SANDBOX_TOKEN_ID`, …).
+  public let settings: [String: String]
+
+  public init(arguments: [String] = [], timeout: TimeInterval = 30) throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: TestPaths.allotBinary)
+    p.arguments = ["sandbox", "--port", "0"] + arguments
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = FileHandle.nullDevice
+    p.standardInput = FileHandle.nullDevice
+    try p.run()
+    var lines: [String: String] = [:]
+    var buffer = Data()
+    let deadline = Date().addingTimeInterval(timeout)
+    let handle = pipe.fileHandleForReading
+    while lines["SANDBOX_READY"] == nil && Date() < deadline && p.isRunning {
+      let chunk = handle.availableData
+      if chunk.isEmpty { continue }
+      buffer.append(chunk)
+      while let nl = buffer.firstIndex(of: 10) {
+        let line = String(decoding: buffer[buffer.startIndex..<nl], as: UTF8.self)
+        buffer.removeSubrange(buffer.startIndex...nl)
+        if let eq = line.firstIndex(of: "=") {
+          lines[String(line[..<eq])] = String(line[line.index(after: eq)...])
+        }
+      }
+    }
+    process = p
+    settings = lines
+    guard lines["SANDBOX_READY"] != nil else {
+      stop()
+      throw SandboxProcessError(message: "allot sandbox did not start within \(timeout) s")
+    }
+  }
+
+  /// The environment a user pastes: Magna and Magma endpoints and credentials.
+  public var environment: [String: String] {
+    settings.filter { $0.key.hasPrefix("MAGNA_") || $0.key.hasPrefix("MAGMA_") }
+  }
+
+  public func stop() {
+    guard process.isRunning else { return }
+    process.terminate()
+    let deadline = Date().addingTimeInterval(5)
+    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+  }
+
+  deinit { stop() }
+}
+
+public struct SandboxProcessError: Error, CustomStringConvertible {
+  public var message: String
+  public var description: String { message }
+}

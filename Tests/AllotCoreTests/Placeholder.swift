@@ -1,5 +1,0 @@
-import Testing
-
-@Test func AllotCoreBuilds() {
-  #expect(Bool(true))
-}

@@ -1,5 +1,0 @@
-import Testing
-
-@Test func AllotReadersBuilds() {
-  #expect(Bool(true))
-}

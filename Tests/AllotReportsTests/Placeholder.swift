@@ -1,5 +1,0 @@
-import Testing
-
-@Test func AllotReportsBuilds() {
-  #expect(Bool(true))
-}
