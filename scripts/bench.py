@@ -66,13 +66,13 @@ select count(*) filter (where not (
     and regexp_full_match(coalesce(tokenId,''), '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}')
     and (unlockScheduleId is not null or vestingScheduleId is not null)
     and (email is null or regexp_full_match(email, '[^@\s]+@[^@\s]+\.[^@\s]+'))))
-from read_csv(?, all_varchar=true, header=true,
+from read_csv('%s', all_varchar=true, header=true,
   columns={'amount':'VARCHAR','contractId':'VARCHAR','tokenId':'VARCHAR','category':'VARCHAR','name':'VARCHAR',
            'email':'VARCHAR','employeeNumber':'VARCHAR','unlockScheduleId':'VARCHAR','unlockStartAt':'VARCHAR',
            'vestingScheduleId':'VARCHAR','vestingStartAt':'VARCHAR','releaseMode':'VARCHAR','receivedOffMagna':'VARCHAR',
            'cancellable':'VARCHAR','walletAddress':'VARCHAR','description':'VARCHAR','department':'VARCHAR'})
 '''
-print(con.execute(q, [sys.argv[1]]).fetchone())
+print(con.execute(q % sys.argv[1].replace("'", "''")).fetchone())
 """
 
 CALAMINE_READ = r"""
@@ -102,8 +102,8 @@ con.commit()
 DUCKDB_RECONCILE = r"""
 import duckdb, sys
 con = duckdb.connect()
-con.execute("create table p as select * from read_csv(?, all_varchar=true, header=true)", [sys.argv[1]])
-con.execute("create table t as select * from read_csv(?, all_varchar=true, header=true)", [sys.argv[2]])
+con.execute("create table p as select * from read_csv('%s', all_varchar=true, header=true)" % sys.argv[1])
+con.execute("create table t as select * from read_csv('%s', all_varchar=true, header=true)" % sys.argv[2])
 print(con.execute('''select count(*) from p join t on lower(p.wallet) = lower(t.destinationAddress)
   and p.currency = t.currency and p.network = t.network and cast(p.amount as decimal(38,18)) = cast(t.amount as decimal(38,18))''').fetchone())
 """

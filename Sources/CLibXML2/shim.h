@@ -5,4 +5,5 @@
 #include <libxml/SAX2.h>
 #include <libxml/xmlreader.h>
 #include <libxml/xmlerror.h>
+#include <zlib.h>
 #endif

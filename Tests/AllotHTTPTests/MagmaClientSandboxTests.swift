@@ -53,6 +53,10 @@ struct MagmaClientSandboxTests {
         let nonPayouts = try await client.allTransactions(
           MagmaTransactionQuery(types: ["fee", "deposit_crypto", "crypto_conversion"]))
         #expect(nonPayouts.count == 3)
+        let core = try await client.allCoreTransactions(pageSize: 7)
+        #expect(core.map(\.id) == all.map(\.id))
+        #expect(core.filter { $0.isNonPayout }.count == 3)
+        #expect(Set(core.map(\.statusClass)) == [.completed, .inFlight, .failed])
         let one = try await client.transaction(id: all[3].id)
         #expect(one == all[3])
         let csv = String(decoding: try await client.exportCSV(), as: UTF8.self)

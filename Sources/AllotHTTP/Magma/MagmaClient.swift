@@ -1,3 +1,4 @@
+import AllotCore
 import AsyncHTTPClient
 import Foundation
 import NIOHTTP1
@@ -56,6 +57,18 @@ public struct MagmaClient: Sendable, CustomStringConvertible {
       page += 1
     }
     return all
+  }
+
+  /// ``allTransactions(_:pageSize:maxPages:)`` mapped to the core model (see
+  /// ``MagmaTransactionDTO/coreTransaction()``).
+  public func allCoreTransactions(_ query: MagmaTransactionQuery = .init(), pageSize: Int = 100)
+    async throws(MagmaError) -> [MagmaTransaction]
+  {
+    var out: [MagmaTransaction] = []
+    for dto in try await allTransactions(query, pageSize: pageSize) {
+      out.append(try dto.coreTransaction())
+    }
+    return out
   }
 
   /// `GET /v1/transactions/{id}`.

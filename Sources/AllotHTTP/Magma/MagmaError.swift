@@ -36,6 +36,11 @@ public struct MagmaError: Error, Sendable, Hashable, CustomStringConvertible {
     Self(code: .unreadable, status: status, endpoint: endpoint, message: detail)
   }
 
+  static func invalidTransaction(id: String, _ detail: String) -> Self {
+    Self(
+      code: .unreadable, status: nil, endpoint: "/v1/transactions", message: "transaction \(id): \(detail)")
+  }
+
   /// 401/403: the key or token was refused (exit 3 territory).
   public var isAuthorization: Bool { code == .unauthorized }
   /// No answer came (connection, timeout).

@@ -1,3 +1,4 @@
+import AllotCore
 import Foundation
 
 // ALL assumptions about Magma's transaction API live in this file (magma-api.md, "Assumed"): the object's
@@ -151,5 +152,23 @@ public struct MagmaTransactionQuery: Sendable, Hashable {
     if let from { items.append(("from", from)) }
     if let to { items.append(("to", to)) }
     return items
+  }
+}
+
+extension MagmaTransactionDTO {
+  /// The core model used by reconciliation. `amount` must be a decimal (a missing or unreadable amount
+  /// is an error naming the transaction); an unreadable `fee` is dropped; absent text becomes "".
+  public func coreTransaction() throws(MagmaError) -> MagmaTransaction {
+    guard let text = amount else { throw .invalidTransaction(id: id, "no amount") }
+    guard let value = ExactDecimal(AsciiText.trimmed(text)) else {
+      throw .invalidTransaction(id: id, "amount \"\(text)\" is not a decimal number")
+    }
+    return MagmaTransaction(
+      id: id, type: type ?? "", status: status ?? "", amount: value, currency: currency ?? "",
+      network: network ?? "", organizationId: organizationId ?? "", recipientId: recipientId ?? "",
+      destinationAddress: destinationAddress ?? "", txHash: txHash ?? "",
+      fee: fee.flatMap { ExactDecimal(AsciiText.trimmed($0)) }, memo: memo ?? "",
+      invoiceNumber: invoiceNumber ?? "",
+      createdAt: createdAt ?? "", updatedAt: updatedAt ?? "", completedAt: completedAt ?? "")
   }
 }
