@@ -14,7 +14,7 @@ import zipfile
 HEADERS = [
     "name", "stakeholder.email", "walletAddress", "amount", "contractId", "tokenId", "category",
     "unlockScheduleId", "vestingScheduleId", "releaseMode", "cancellable", "employeeNumber",
-    "telegramHandle", "unlockStartDate", "receivedOffMagna", "note", "country",
+    "attr:telegram", "unlockStartDate", "receivedOffMagna", "note", "attr:country",
 ]
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -59,7 +59,7 @@ def main():
                 f"{rnd.randint(1, 5_000_000)}.{rnd.randint(0, 99):02d}", contract, token, rnd.choice(cats),
                 rnd.choice(schedules), rnd.choice(schedules), rnd.choice(["LINEAR", "CLIFF"]),
                 rnd.choice(["true", "false"]), f"{n:06d}", f"@user{n}", f"2026-{rnd.randint(1, 12):02d}-01",
-                "0", rnd.choice(["", "top up", "bonus", "relocation"]), rnd.choice(countries),
+                rnd.choice(["", "", "", "100.5"]), rnd.choice(["", "top up", "bonus", "relocation"]), rnd.choice(countries),
             ]
             buf.append(f'<row r="{r}">' + "".join(
                 f'<c r="{col(i)}{r}" t="s"><v>{sid(v)}</v></c>' for i, v in enumerate(vals)) + "</row>")

@@ -291,7 +291,7 @@ public struct CSVRecordScanner: Sendable {
   // MARK: - Errors
 
   private func cellTooLarge() -> ReaderError {
-    var message = "a cell is larger than \(limits.maxCellBytes) bytes, the most allot reads"
+    var message = "a cell is \(limits.cellSizeHint)"
     if state == .quoted || state == .quoteInQuoted {
       message += " (a quote that opens here and is never closed would also cause this)"
     }
@@ -304,8 +304,8 @@ public struct CSVRecordScanner: Sendable {
     ReaderError(
       code: "row.too_many_cells", file: fileName, row: rowNumber,
       message:
-        "the row has more than \(limits.maxCellsPerRow) cells, the most allot reads; check the "
-        + "delimiter or the file")
+        "the row has more cells than allot reads, \(limits.cellsPerRowHint) (a wrong delimiter also "
+        + "causes this)")
   }
 
   private func binaryError(at offset: Int64) -> ReaderError {

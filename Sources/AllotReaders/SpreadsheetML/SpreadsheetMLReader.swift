@@ -222,7 +222,7 @@ final class SpreadsheetMLHandler: SpreadsheetMLSAXHandler {
         ReaderError(
           code: "cell.too_large", file: fileName, sheet: sheetName, row: rowNumber,
           column: ColumnName.letters(cellColumn),
-          message: "a cell is larger than \(limits.maxCellBytes) bytes, the most allot reads"))
+          message: "a cell is \(limits.cellSizeHint)"))
       return
     }
     collected.append(contentsOf: bytes)
@@ -251,7 +251,7 @@ final class SpreadsheetMLHandler: SpreadsheetMLSAXHandler {
       fail(
         ReaderError(
           code: "row.too_many_cells", file: fileName, sheet: sheetName, row: rowNumber,
-          message: "the row has more than \(limits.maxCellsPerRow) cells, the most allot reads"))
+          message: "the row has more cells than allot reads, \(limits.cellsPerRowHint)"))
       return
     }
     cellColumn = column

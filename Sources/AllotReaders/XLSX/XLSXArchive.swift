@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 /// The zip container of an XLSX file, read in place: entries are streamed from the archive in chunks,
 /// never extracted to disk, with size and compression-ratio caps checked before and while inflating.
@@ -7,9 +6,9 @@ final class XLSXArchive {
   let path: String
   let displayName: String
   let limits: ReaderLimits
-  private let archive: Archive
-  private var entries: [String: Entry] = [:]
-  private var entriesLowercased: [String: Entry] = [:]
+  private let zip: ZipFile
+  private var entries: [String: ZipEntry] = [:]
+  private var entriesLowercased: [String: ZipEntry] = [:]
 
   /// Entries smaller than this are never refused for their compression ratio (tiny parts of
   /// repetitive XML compress very well and cannot hurt).
@@ -37,13 +36,24 @@ final class XLSXArchive {
       }
       throw Self.unreadable("zip.invalid", displayName, "it is not a zip archive")
     }
-    do {
-      archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+    do throws(ZipDirectoryError) {
+      zip = try ZipFile(path: path)
+    } catch .unsafePath(let entryName) {
+      throw ReaderError(
+        code: "zip.unsafe_path", file: displayName,
+        message:
+          "\(displayName) holds a zip entry named \"\(entryName)\" that points outside the archive, which no spreadsheet does; the file was not read"
+      )
+    } catch .directoryTooLarge {
+      throw Self.unreadable(
+        "zip.invalid", displayName, "its zip directory is larger than \(ZipFile.maxDirectoryBytes >> 20) MB")
+    } catch .damaged {
+      throw Self.unreadable("zip.corrupt", displayName, "the zip archive's directory is damaged")
     } catch {
       throw Self.unreadable(
         "zip.truncated", displayName, "the zip archive is truncated or damaged: its directory is missing")
     }
-    for entry in archive where entry.type == .file {
+    for entry in zip.entries {
       let name = entry.path
       if entries[name] == nil { entries[name] = entry }
       let lower = name.lowercased()
@@ -86,7 +96,7 @@ final class XLSXArchive {
   /// True when the archive holds `path` (exact, else case-insensitive).
   func contains(_ path: String) -> Bool { entry(path) != nil }
 
-  func entry(_ path: String) -> Entry? {
+  func entry(_ path: String) -> ZipEntry? {
     entries[path] ?? entriesLowercased[path.lowercased()]
   }
 
@@ -107,29 +117,22 @@ final class XLSXArchive {
     let declared = entry.uncompressedSize
     if let error = capViolation(path: path, produced: declared, compressed: compressed) { throw error }
     var produced: UInt64 = 0
-    var bodyError: (any Error)?
-    var capError: ReaderError?
     do {
-      _ = try archive.extract(entry, bufferSize: Self.chunkSize, skipCRC32: true) { data in
-        produced += UInt64(data.count)
-        if let error = self.capViolation(path: path, produced: produced, compressed: compressed) {
-          capError = error
-          throw CancellationError()
-        }
-        do {
-          try data.withUnsafeBytes { try body($0) }
-        } catch {
-          bodyError = error
-          throw CancellationError()
-        }
+      try ZipInflater.stream(entry, in: zip) { chunk in
+        produced += UInt64(chunk.count)
+        if let error = self.capViolation(path: path, produced: produced, compressed: compressed) { throw error }
+        try body(chunk)
       }
-    } catch {
-      if let capError { throw capError }
-      if let bodyError { throw bodyError }
+    } catch let error as ZipInflateError {
+      let why: String
+      switch error {
+      case .corrupt: why = "the part \(path) is damaged inside the zip archive"
+      case .encrypted: why = "the part \(path) is encrypted inside the zip archive"
+      case .unsupportedMethod(let m): why = "the part \(path) uses zip compression method \(m), which allot does not read"
+      }
       throw ReaderError(
         code: "zip.corrupt", file: displayName,
-        message:
-          "\(displayName) is not a readable .xlsx file (the part \(path) is damaged inside the zip archive); open it in Excel and save it again as .xlsx or .csv"
+        message: "\(displayName) is not a readable .xlsx file (\(why)); open it in Excel and save it again as .xlsx or .csv"
       )
     }
   }
@@ -154,7 +157,7 @@ final class XLSXArchive {
       return ReaderError(
         code: "zip.too_large", file: displayName,
         message:
-          "the part \(path) of \(displayName) is larger than \(limits.maxUncompressedBytes) bytes uncompressed; the file was not read (split the workbook or save it as .csv)"
+          "\(displayName) was not read: its part \(path) is \(limits.uncompressedSizeHint)"
       )
     }
     if produced > Self.ratioFloorBytes
@@ -163,7 +166,7 @@ final class XLSXArchive {
       return ReaderError(
         code: "zip.ratio_exceeded", file: displayName,
         message:
-          "the part \(path) of \(displayName) expands more than \(Int(limits.maxCompressionRatio)) times when uncompressed, like a zip bomb; the file was not read"
+          "\(displayName) was not read: its part \(path) expands \(limits.compressionRatioHint)"
       )
     }
     return nil

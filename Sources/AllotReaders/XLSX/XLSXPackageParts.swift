@@ -209,7 +209,7 @@ final class SharedStringsHandler: XMLEventHandler {
       failure = ReaderError(
         code: "cell.too_large", file: file,
         message:
-          "shared string \(strings.count + 1) is longer than \(maxCellBytes) bytes; the file was not read")
+          "shared string \(strings.count + 1) is \(ReaderLimits.cellSizeHint(maxCellBytes)); the file was not read")
       failed = true
     }
   }

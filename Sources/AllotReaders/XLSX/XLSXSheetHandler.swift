@@ -185,7 +185,7 @@ final class XLSXSheetHandler: XMLEventHandler {
         ReaderError(
           code: "row.too_many_cells", file: file, sheet: sheet, row: rowNumber,
           column: ColumnName.letters(min(column, 1 << 20)),
-          message: "row \(rowNumber) has more than \(maxCellsPerRow) cells; the file was not read"))
+          message: "the row has more cells than allot reads, \(ReaderLimits.cellsPerRowHint(maxCellsPerRow)); the file was not read"))
     }
   }
 
@@ -287,6 +287,6 @@ final class XLSXSheetHandler: XMLEventHandler {
     fail(
       ReaderError(
         code: "cell.too_large", file: file, sheet: sheet, row: rowNumber, column: ColumnName.letters(column),
-        message: "the cell holds more than \(maxCellBytes) bytes; the file was not read"))
+        message: "the cell is \(ReaderLimits.cellSizeHint(maxCellBytes)); the file was not read"))
   }
 }

@@ -93,12 +93,8 @@ struct ValidationRun {
         }
       }
       var validator = FileValidator(options: options, collectIssues: collectIssues)
-      let warnings = try reader.readRows(of: sheet) { row in
-        if let result = validator.feed(row) {
-          try onRow(result)
-        }
-        progress.tick()
-      }
+      let warnings = try PipelinedValidation.run(
+        reader: reader, sheet: sheet, validator: &validator, progress: &progress, onRow: onRow)
       return (validator.finish(), warnings)
     } catch let error as ReaderError {
       progress.finish()
