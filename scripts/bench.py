@@ -95,7 +95,7 @@ with open(sys.argv[1], newline='') as f:
     r = csv.reader(f)
     next(r)
     con.executemany('insert into rows (row, amount, contract, token, category, name, email, employee, unlock, unlock_at, vesting, vesting_at, mode, received, cancellable, wallet, description, department) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
-                    ((i + 2, *row) for i, row in enumerate(r)))
+                    ((i + 2, *(row + [''] * 17)[:17]) for i, row in enumerate(r)))
 con.commit()
 """
 
@@ -153,13 +153,13 @@ def bench_submit(data, scale):
             if "=" in line:
                 k, v = line.strip().split("=", 1)
                 env[k] = v
-            if "MAGNA_API_TOKEN" in env and "MAGNA_BASE_URL" in env and "ALLOT_SANDBOX_TOKEN_ID" in env:
+            if "SANDBOX_READY" in env:
                 break
         sheet = os.path.join(tmp, "grants.csv")
         subprocess.run([sys.executable, "scripts/gen_csv.py", sheet, str(rows), "--clean",
-                        "--token", env.get("ALLOT_SANDBOX_TOKEN_ID", ""),
-                        "--contract", env.get("ALLOT_SANDBOX_CONTRACT_ID", ""),
-                        "--schedule", env.get("ALLOT_SANDBOX_SCHEDULE_ID", "")], cwd=ROOT, check=True)
+                        "--token", env.get("SANDBOX_TOKEN_ID", ""),
+                        "--contract", env.get("SANDBOX_CONTRACT_IDS", "").split(",")[0],
+                        "--schedule", env.get("SANDBOX_SCHEDULE_IDS", "").split(",")[0]], cwd=ROOT, check=True)
         db = os.path.join(tmp, "submit.sqlite")
         subprocess.run([ALLOT, "import", sheet, "--db", db], cwd=ROOT, env=env, capture_output=True)
         _, wall, cpu, rss = run_measured([ALLOT, "submit", "--db", db, "--concurrency", "16"], env=env)

@@ -22,12 +22,31 @@ DEPARTMENTS = ["Engineering", "Finance", "Legal", "Marketing", "Operations"]
 
 
 def main() -> None:
-    out = sys.argv[1] if len(sys.argv) > 1 else "allocations-1m.csv"
-    rows = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
+    # Usage: gen_csv.py OUT [ROWS] [--clean] [--token ID] [--contract ID] [--schedule ID]
+    # --clean writes no mistakes; the ids target a real project (e.g. the sandbox's seeded one).
+    args = sys.argv[1:]
+    flags = {}
+    positional = []
+    i = 0
+    while i < len(args):
+        if args[i] == "--clean":
+            flags["clean"] = True
+        elif args[i] in ("--token", "--contract", "--schedule") and i + 1 < len(args):
+            flags[args[i][2:]] = args[i + 1]
+            i += 1
+        else:
+            positional.append(args[i])
+        i += 1
+    out = positional[0] if positional else "allocations-1m.csv"
+    rows = int(positional[1]) if len(positional) > 1 else 1_000_000
     rng = random.Random(42)
     contract = str(uuid.UUID(int=rng.getrandbits(128), version=4))
     token = str(uuid.UUID(int=rng.getrandbits(128), version=4))
     schedules = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(8)]
+    contract = flags.get("contract") or contract
+    token = flags.get("token") or token
+    if flags.get("schedule"):
+        schedules = [flags["schedule"]]
     with open(out, "w", newline="", encoding="utf-8") as f:
         f.write(",".join(HEADER) + "\r\n")
         for i in range(rows):
@@ -35,7 +54,7 @@ def main() -> None:
             amount = f"{rng.randrange(1, 10_000_000)}.{rng.randrange(0, 10**6):06d}"
             email = f"{first.lower()}.{last.lower()}{i}@example.com"
             wallet = "0x%040x" % rng.getrandbits(160)
-            mistake = rng.random()
+            mistake = 1.0 if flags.get("clean") else rng.random()
             if mistake < 0.01:
                 amount = "1,234.50"
             elif mistake < 0.02:
