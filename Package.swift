@@ -7,6 +7,7 @@ let package = Package(
   products: [
     .executable(name: "allot", targets: ["allot"]),
     .library(name: "AllotCore", targets: ["AllotCore"]),
+    .library(name: "AllotReaders", targets: ["AllotReaders"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

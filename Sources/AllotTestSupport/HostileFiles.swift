@@ -113,7 +113,8 @@ public enum HostileFiles {
         let nameBytes = Array(entryName.utf8)
         let offset = out.count
         if i == entries.count - 1 {
-          let block = [UInt8(0)] + le16(length) + le16(length ^ 0xFFFF) + sheet
+          let block =
+            [UInt8(0)] + le16(length) + le16(length ^ 0xFFFF) + sheet
             + [UInt8](repeating: UInt8(ascii: " "), count: padding)
           central += centralEntry(nameBytes, method: 8, compressed: block.count, size: length, offset: offset)
           out += local(nameBytes, method: 8, compressed: block.count, size: length)
@@ -127,7 +128,8 @@ public enum HostileFiles {
       }
       let directoryOffset = out.count
       out += central
-      out += le32(0x0605_4B50) + le16(0) + le16(0) + le16(entries.count) + le16(entries.count)
+      out +=
+        le32(0x0605_4B50) + le16(0) + le16(0) + le16(entries.count) + le16(entries.count)
         + le32(central.count) + le32(directoryOffset) + le16(0)
       return (out, out.count - dataStart)
     }

@@ -105,7 +105,9 @@ import Testing
     }
     let all = r.stderr + r.stdout
     for phrase in phrases {
-      #expect(all.contains(phrase), "\(name): no \"\(phrase)\" in \(all.prefix(500))", sourceLocation: sourceLocation)
+      #expect(
+        all.contains(phrase), "\(name): no \"\(phrase)\" in \(all.prefix(500))",
+        sourceLocation: sourceLocation)
     }
     return r
   }
@@ -189,7 +191,8 @@ import Testing
       "<?xml version=\"1.0\"?><!DOCTYPE worksheet [\(Self.laughs())]><worksheet xmlns=\"\(XLSXFixture.mainNS)\">"
       + "<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>"
     let xlsx = try Self.rename(
-      try XLSXFixture.workbook(sheets: [XLSXFixture.Sheet(name: "S", xml: sheet)]), to: "laughs.xlsx", in: dir)
+      try XLSXFixture.workbook(sheets: [XLSXFixture.Sheet(name: "S", xml: sheet)]), to: "laughs.xlsx", in: dir
+    )
     try Self.expectRefused(xlsx, statuses: [2])
     let xml =
       "<?xml version=\"1.0\"?><!DOCTYPE Workbook [\(Self.laughs())]><Workbook \(Self.spreadsheetNS)>"
@@ -233,7 +236,8 @@ import Testing
     var parts = XLSXFixture.workbookParts(sheets: [
       XLSXFixture.Sheet(
         name: "S",
-        rows: "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>amount</t></is></c><c r=\"B1\" t=\"inlineStr\">"
+        rows:
+          "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>amount</t></is></c><c r=\"B1\" t=\"inlineStr\">"
           + "<is><t>Email</t></is></c></row>")
     ])
     parts.append(("../../x", "escaped"))
@@ -303,7 +307,8 @@ import Testing
 
   @Test func csvWithUnterminatedQuoteNamesTheRow() throws {
     let dir = try AllotRunner.temporaryDirectory()
-    let path = try Self.write("amount,Email\n1,a@example.com\n2,\"b@example.com\n3,c@example.com\n", "quote.csv", in: dir)
+    let path = try Self.write(
+      "amount,Email\n1,a@example.com\n2,\"b@example.com\n3,c@example.com\n", "quote.csv", in: dir)
     try Self.expectRefused(path, statuses: [2], mentioning: ["row 3", "quote"])
   }
 

@@ -120,7 +120,9 @@ final class XLSXArchive {
     do {
       try ZipInflater.stream(entry, in: zip) { chunk in
         produced += UInt64(chunk.count)
-        if let error = self.capViolation(path: path, produced: produced, compressed: compressed) { throw error }
+        if let error = self.capViolation(path: path, produced: produced, compressed: compressed) {
+          throw error
+        }
         try body(chunk)
       }
     } catch let error as ZipInflateError {
@@ -128,11 +130,13 @@ final class XLSXArchive {
       switch error {
       case .corrupt: why = "the part \(path) is damaged inside the zip archive"
       case .encrypted: why = "the part \(path) is encrypted inside the zip archive"
-      case .unsupportedMethod(let m): why = "the part \(path) uses zip compression method \(m), which allot does not read"
+      case .unsupportedMethod(let m):
+        why = "the part \(path) uses zip compression method \(m), which allot does not read"
       }
       throw ReaderError(
         code: "zip.corrupt", file: displayName,
-        message: "\(displayName) is not a readable .xlsx file (\(why)); open it in Excel and save it again as .xlsx or .csv"
+        message:
+          "\(displayName) is not a readable .xlsx file (\(why)); open it in Excel and save it again as .xlsx or .csv"
       )
     }
   }

@@ -67,7 +67,8 @@ enum ZipInflater {
       if stream.avail_in == 0 {
         guard consumed < entry.compressedSize else { throw ZipInflateError.corrupt }  // ran out of input
         let want = Int(min(UInt64(chunkSize), entry.compressedSize - consumed))
-        let n = zip.readFully(into: UnsafeMutableRawBufferPointer(rebasing: input[0..<want]), at: start + consumed)
+        let n = zip.readFully(
+          into: UnsafeMutableRawBufferPointer(rebasing: input[0..<want]), at: start + consumed)
         guard n == want else { throw ZipInflateError.corrupt }
         consumed += UInt64(n)
         stream.next_in = inBase
