@@ -56,24 +56,7 @@ def ensure(path, gen):
         gen()
 
 
-DUCKDB_VALIDATE = r"""
-import duckdb, sys
-con = duckdb.connect()
-q = '''
-select count(*) filter (where not (
-    regexp_full_match(coalesce(amount,''), '[0-9]+(\.[0-9]+)?')
-    and regexp_full_match(coalesce(contractId,''), '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}')
-    and regexp_full_match(coalesce(tokenId,''), '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}')
-    and (unlockScheduleId is not null or vestingScheduleId is not null)
-    and (email is null or regexp_full_match(email, '[^@\s]+@[^@\s]+\.[^@\s]+'))))
-from read_csv('%s', all_varchar=true, header=true,
-  columns={'amount':'VARCHAR','contractId':'VARCHAR','tokenId':'VARCHAR','category':'VARCHAR','name':'VARCHAR',
-           'email':'VARCHAR','employeeNumber':'VARCHAR','unlockScheduleId':'VARCHAR','unlockStartAt':'VARCHAR',
-           'vestingScheduleId':'VARCHAR','vestingStartAt':'VARCHAR','releaseMode':'VARCHAR','receivedOffMagna':'VARCHAR',
-           'cancellable':'VARCHAR','walletAddress':'VARCHAR','description':'VARCHAR','department':'VARCHAR'})
-'''
-print(con.execute(q % sys.argv[1].replace("'", "''")).fetchone())
-"""
+DUCKDB_VALIDATE = open(os.path.join(ROOT, "scripts", "anchors", "duckdb_validate.py")).read()
 
 CALAMINE_READ = r"""
 import sys
