@@ -71,7 +71,8 @@ let package = Package(
     .testTarget(name: "AllotReportsTests", dependencies: ["AllotReports", "AllotTestSupport"]),
     .testTarget(
       name: "AllotEndToEndTests",
-      dependencies: ["AllotTestSupport", "AllotCore", "AllotHTTP"]
+      // Depends on the executable so that `swift test` builds the binary these tests run.
+      dependencies: ["allot", "AllotTestSupport", "AllotCore", "AllotHTTP"]
     ),
   ],
   swiftLanguageModes: [.v6]
