@@ -17,7 +17,9 @@ public struct SucceededAllocation: Sendable, Hashable {
 extension AllotDatabase {
   /// The `succeeded` rows of a batch in row order, with the request each one sent (for `reconcile
   /// --batch`). Rows whose stored payload cannot be decoded are reported by row number.
-  public func succeededAllocations(batch: Int64) throws(StoreError) -> (allocations: [SucceededAllocation], unreadableRows: [Int]) {
+  public func succeededAllocations(batch: Int64) throws(StoreError) -> (
+    allocations: [SucceededAllocation], unreadableRows: [Int]
+  ) {
     try read("Cannot read the batch's created allocations") { db in
       let sql = """
         SELECT source_row, reference, allocation_id, allocation_key, COALESCE(sent_payload, payload) AS body
@@ -28,7 +30,9 @@ extension AllotDatabase {
       var unreadable: [Int] = []
       for r in try Row.fetchAll(db, sql: sql, arguments: [batch]) {
         let row: Int = r["source_row"]
-        guard let body: Data = r["body"], let request = try? decoder.decode(AllocationRequest.self, from: body) else {
+        guard let body: Data = r["body"],
+          let request = try? decoder.decode(AllocationRequest.self, from: body)
+        else {
           unreadable.append(row)
           continue
         }

@@ -156,7 +156,7 @@ extension AllotDatabase {
   ) throws -> ImportSummary {
     do {
       return try queue.write { db in
-        try db.execute(sql: "PRAGMA cache_size = -65536")
+        try db.execute(sql: "PRAGMA cache_size = -262144")
         try db.execute(
           sql: """
             INSERT INTO batches (file_name, file_sha256, sheet, mapping_json, options_json, created_at)

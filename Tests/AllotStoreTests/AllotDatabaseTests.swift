@@ -11,7 +11,8 @@ import Testing
     let attributes = try FileManager.default.attributesOfItem(atPath: t.path)
     let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
     #expect(mode & 0o777 == 0o600)
-    #expect(try t.db.appliedMigrations() == ["v1-batches-rows-issues-attempts"])
+    #expect(
+      try t.db.appliedMigrations() == ["v1-batches-rows-issues-attempts", "v2-partial-fingerprint-index"])
     // Re-opening migrates nothing and keeps data.
     try t.stage(valid: 2)
     let again = try AllotDatabase(path: t.path)

@@ -44,6 +44,13 @@ public enum AmountRule {
         "\(label) has \(decimals) decimal places; at most \(maxDecimals) are allowed (found \(TextScan.shown(original)))."
       )
     }
+    // Every amount must be exact downstream (totals, reconciliation): at most 38 digits in all.
+    if ExactDecimal(canonical) == nil {
+      return .error(
+        "\(field.path).too_large",
+        "\(label) has too many digits to be handled exactly (at most 38 digits in all; found \(TextScan.shown(original)))."
+      )
+    }
     var outcome = FieldOutcome<String>.ok(canonical)
     if cell.kind == .number {
       let stored = cell.raw ?? cell.text

@@ -62,16 +62,25 @@ struct ImportCommand: ParsableCommand {
 
     var summary: ValidationSummary?
     let staged: ImportSummary
+    // ALLOT_TIMING=1 prints where an import spends its time (benchmarks).
+    let timing = ProcessInfo.processInfo.environment["ALLOT_TIMING"] == "1"
+    let timer = ContinuousClock()
+    var storeTime = Duration.zero
+    let started = timer.now
     do {
       staged = try db.importBatch(batch, allowDuplicates: allowDuplicates) { stager in
         var validator = FileValidator(options: options, collectIssues: false)
         try reader.readRows(of: sheet) { row in
           guard let result = validator.feed(row) else { return }
           if let allocation = result.allocation {
+            let payload = allocation.jsonBody()
+            let fingerprint = allocation.fingerprint()
+            let t0 = timing ? timer.now : started
             try stager.addValid(
-              sourceRow: result.rowNumber, payload: allocation.jsonBody(),
-              fingerprint: allocation.fingerprint(),
-              tokenId: allocation.tokenId, walletAddress: allocation.walletAddress, warnings: result.issues)
+              sourceRow: result.rowNumber, payload: payload, fingerprint: fingerprint,
+              tokenId: allocation.tokenId,
+              walletAddress: allocation.walletAddress, warnings: result.issues)
+            if timing { storeTime += timer.now - t0 }
           } else {
             try stager.addInvalid(sourceRow: result.rowNumber, issues: result.issues)
           }
@@ -84,6 +93,10 @@ struct ImportCommand: ParsableCommand {
       throw error.reportAndExit()
     } catch let error as StoreError {
       throw error.reportAndExit()
+    }
+    if timing {
+      Console.error(
+        "allot import: \(timer.now - started) staging in total, \(storeTime) of it inserting valid rows.")
     }
     let fileIssues = summary?.issues.filter { $0.row == 0 } ?? []
     switch format {
