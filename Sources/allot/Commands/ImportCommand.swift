@@ -31,34 +31,13 @@ struct ImportCommand: ParsableCommand {
   var format: OutputFormat = .text
 
   func run() throws {
-    let reader: any SheetReader
-    let sheet: SheetInfo
-    do {
-      reader = try Workbook.open(path: file, limits: input.limits)
-      let sheets = try reader.sheets()
-      if let name = input.sheet {
-        guard let s = sheets.first(where: { $0.name == name }) else {
-          let names = sheets.map { "\"\($0.name)\"" }.joined(separator: ", ")
-          Console.error("allot: \(file) has no sheet named \"\(name)\" (sheets: \(names)).")
-          throw ExitStatus.badInput
-        }
-        sheet = s
-      } else {
-        guard let s = sheets.first(where: { !$0.hidden }) ?? sheets.first else {
-          Console.error("allot: \(file) has no sheets.")
-          throw ExitStatus.badInput
-        }
-        sheet = s
-      }
-    } catch let error as ReaderError {
-      throw error.reportAndExit()
-    }
-    let (options, mappingJSON) = try validationOptions()
+    let run = try ValidationRun.open(file: file, input: input, validation: validation)
+    let sheet = run.sheet
     let digest = try fileDigest()
     let db = try database.open()
     let batch = NewBatch(
       fileName: (file as NSString).lastPathComponent, fileSHA256: digest, sheet: sheet.name,
-      mappingJSON: mappingJSON, optionsJSON: optionsJSON())
+      mappingJSON: run.mappingJSON, optionsJSON: optionsJSON())
 
     var summary: ValidationSummary?
     let staged: ImportSummary
@@ -69,12 +48,10 @@ struct ImportCommand: ParsableCommand {
     let started = timer.now
     do {
       staged = try db.importBatch(batch, allowDuplicates: allowDuplicates) { stager in
-        var validator = FileValidator(options: options, collectIssues: false)
-        try reader.readRows(of: sheet) { row in
-          guard let result = validator.feed(row) else { return }
+        // Rows are validated on every core (CSV) or while the file is read (XLSX); they arrive here in order.
+        let (s, _) = try run.validate(collectIssues: false, showProgress: Console.stderrIsTerminal) { result in
           if let allocation = result.allocation {
-            let payload = allocation.jsonBody()
-            let fingerprint = allocation.fingerprint()
+            let (payload, fingerprint) = allocation.bodyAndFingerprint()
             let t0 = timing ? timer.now : started
             try stager.addValid(
               sourceRow: result.rowNumber, payload: payload, fingerprint: fingerprint,
@@ -85,7 +62,6 @@ struct ImportCommand: ParsableCommand {
             try stager.addInvalid(sourceRow: result.rowNumber, issues: result.issues)
           }
         }
-        let s = validator.finish()
         try stager.addIssues(s.issues.filter { $0.row == 0 }, sourceRow: 0)
         summary = s
       }
@@ -124,40 +100,6 @@ struct ImportCommand: ParsableCommand {
     if staged.invalid > 0 || fileIssues.contains(where: { $0.severity == .error }) {
       throw ExitStatus.attention
     }
-  }
-
-  /// The validation options from the shared option group and the mapping file.
-  private func validationOptions() throws -> (ValidationOptions, String?) {
-    var mapping: [String: String] = [:]
-    var mappingJSON: String?
-    if let path = validation.mapping {
-      guard let data = FileManager.default.contents(atPath: path) else {
-        Console.error("allot: cannot read the mapping file \(path).")
-        throw ExitStatus.badInput
-      }
-      guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-        Console.error(
-          "allot: the mapping file \(path) must be a JSON object of header text to field, e.g. {\"Grant\": \"amount\"}."
-        )
-        throw ExitStatus.badInput
-      }
-      for (k, v) in object {
-        guard let s = v as? String else {
-          Console.error("allot: in the mapping file \(path), the value for \"\(k)\" must be a string.")
-          throw ExitStatus.badInput
-        }
-        mapping[k] = s
-      }
-      mappingJSON = String(decoding: data, as: UTF8.self)
-    }
-    var options = ValidationOptions(
-      contractId: validation.contractId, tokenId: validation.tokenId, category: validation.category,
-      releaseMode: validation.releaseMode, maxDecimals: validation.maxDecimals, mapping: mapping,
-      headerRow: validation.headerRow)
-    if !validation.allowReleaseMode.isEmpty {
-      options.allowedReleaseModes = ReleaseModeRule.defaultModes + validation.allowReleaseMode
-    }
-    return (options, mappingJSON)
   }
 
   /// The whole-file options, as recorded with the batch.

@@ -13,6 +13,14 @@ struct ValidationRun {
   let options: ValidationOptions
   let mapping: [String: String]
 
+  /// The mapping as recorded with a batch (keys sorted), nil when there is none.
+  var mappingJSON: String? {
+    guard !mapping.isEmpty,
+      let data = try? JSONSerialization.data(withJSONObject: mapping, options: [.sortedKeys])
+    else { return nil }
+    return String(decoding: data, as: UTF8.self)
+  }
+
   /// Opens the file, picks the sheet (named, else the first visible one) and builds the options.
   /// Bad input is reported on stderr and thrown as exit status 2.
   static func open(file: String, input: InputOptions, validation: ValidationOptionsGroup) throws -> ValidationRun {
