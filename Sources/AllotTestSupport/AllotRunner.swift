@@ -24,8 +24,10 @@ public enum AllotRunner {
     for (k, v) in environment { env[k] = v }
     process.environment = env
     process.currentDirectoryURL = URL(fileURLWithPath: directory ?? TestPaths.packageRoot)
-    let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("allot-out-\(UUID().uuidString)")
-    let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("allot-err-\(UUID().uuidString)")
+    let outFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "allot-out-\(UUID().uuidString)")
+    let errFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "allot-err-\(UUID().uuidString)")
     _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
     _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
     defer {

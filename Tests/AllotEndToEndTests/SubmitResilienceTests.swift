@@ -27,13 +27,16 @@ import Testing
 
     let dir = try AllotRunner.temporaryDirectory()
     let sheet = dir + "/grants.csv"
-    var text = "Stakeholder Name,Stakeholder Email,Wallet Address,Amount,Category,Contract ID,Token ID,Unlock Schedule ID\n"
+    var text =
+      "Stakeholder Name,Stakeholder Email,Wallet Address,Amount,Category,Contract ID,Token ID,Unlock Schedule ID\n"
     var rng = SystemRandomNumberGenerator()
     for i in 0..<Self.rows {
       let row = i + 2
-      let wallet = "0x" + (0..<40).map { _ in String("0123456789abcdef".randomElement(using: &rng)!) }.joined()
+      let wallet =
+        "0x" + (0..<40).map { _ in String("0123456789abcdef".randomElement(using: &rng)!) }.joined()
       let sched = Self.rejectedRows.contains(row) ? "00000000-0000-4000-8000-00000000dead" : schedule
-      text += "Holder \(i),holder\(i)@example.org,\(wallet),\(1000 + i).5,Team,\(contract),\(tokenId),\(sched)\n"
+      text +=
+        "Holder \(i),holder\(i)@example.org,\(wallet),\(1000 + i).5,Team,\(contract),\(tokenId),\(sched)\n"
     }
     try text.write(toFile: sheet, atomically: true, encoding: .utf8)
     let db = dir + "/allot.sqlite"
@@ -70,7 +73,8 @@ import Testing
 
     // The database: no row lost, every row settled.
     let status = try AllotRunner.run(["status", "--format", "json", "--all"], environment: env)
-    let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
     let batch = try #require((json["batches"] as? [[String: Any]])?.first)
     let counts = try #require(batch["counts"] as? [String: Int])
     #expect(counts["succeeded"] == Self.rows - Self.rejectedRows.count, "\(counts)")
@@ -90,13 +94,16 @@ import Testing
       var all: [ListedAllocation] = []
       var cursor: String? = nil
       repeat {
-        let page = try await client.listAllocations(tokenId: tokenId, walletAddress: nil, cursor: cursor, limit: 100)
+        let page = try await client.listAllocations(
+          tokenId: tokenId, walletAddress: nil, cursor: cursor, limit: 100)
         all += page.items
         cursor = page.items.isEmpty ? nil : page.cursor
       } while cursor != nil
       return all
     }
-    let refs = listed.compactMap { a in a.customAttributes.first { $0.key == AllocationRequest.referenceAttributeKey }?.value }
+    let refs = listed.compactMap { a in
+      a.customAttributes.first { $0.key == AllocationRequest.referenceAttributeKey }?.value
+    }
     #expect(refs.count == listed.count, "every allocation carries its row reference")
     #expect(Set(refs).count == refs.count, "a row was created twice")
     #expect(listed.count == Self.rows - Self.rejectedRows.count)
@@ -105,7 +112,8 @@ import Testing
     #expect(kills >= 5, "submit finished before it could be killed five times (\(kills))")
 
     // The token appears nowhere in the database files.
-    for file in try FileManager.default.contentsOfDirectory(atPath: dir) where file.hasPrefix("allot.sqlite") {
+    for file in try FileManager.default.contentsOfDirectory(atPath: dir) where file.hasPrefix("allot.sqlite")
+    {
       let bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + file))
       #expect(bytes.range(of: Data(token.utf8)) == nil, "the API token is in \(file)")
     }

@@ -125,10 +125,10 @@ import Testing
     let dir = try AllotRunner.temporaryDirectory()
     let path = dir + "/dashboard.csv"
     try """
-      Name,Email,Wallet,Allocation Amount,Allocation Category,Unlock Start,Unlock Schedule
-      Ada Lovelace,ada@example.org,0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed,1000,Team,2026-03-01 00:00,5c0e0a00-0000-4000-8000-000000000001
+    Name,Email,Wallet,Allocation Amount,Allocation Category,Unlock Start,Unlock Schedule
+    Ada Lovelace,ada@example.org,0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed,1000,Team,2026-03-01 00:00,5c0e0a00-0000-4000-8000-000000000001
 
-      """.write(toFile: path, atomically: true, encoding: .utf8)
+    """.write(toFile: path, atomically: true, encoding: .utf8)
     let without = try AllotRunner.run(["validate", path, "--format", "json"])
     #expect(without.status == 1)
     let with = try AllotRunner.run([

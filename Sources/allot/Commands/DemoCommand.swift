@@ -15,7 +15,8 @@ struct DemoCommand: AsyncParsableCommand {
       """
   )
 
-  @Option(help: ArgumentHelp("Folder for the database, the error workbook and the reports.", valueName: "DIR"))
+  @Option(
+    help: ArgumentHelp("Folder for the database, the error workbook and the reports.", valueName: "DIR"))
   var out: String = "reports/demo"
 
   @Option(help: ArgumentHelp("Folder holding the sample sheets.", valueName: "DIR"))
@@ -49,7 +50,10 @@ struct DemoCommand: AsyncParsableCommand {
       }
       setenv("ALLOT_DB", db, 1)
 
-      Self.step(1, "A local Magna and Magma are listening on 127.0.0.1:\(info.port) (seeded project, some faults injected: 5xx, dropped connections).")
+      Self.step(
+        1,
+        "A local Magna and Magma are listening on 127.0.0.1:\(info.port) (seeded project, some faults injected: 5xx, dropped connections)."
+      )
 
       Self.step(2, "Validate \(sheet): every problem at once, by row and column.")
       try await Self.invoke(ValidateCommand.self, [sheet, "--errors-out", errors], expecting: [0, 1])
@@ -58,22 +62,30 @@ struct DemoCommand: AsyncParsableCommand {
       Self.step(3, "Import it: valid rows are staged as pending, invalid rows are kept with their issues.")
       try await Self.invoke(ImportCommand.self, [sheet], expecting: [0, 1])
 
-      Self.step(4, "Submit to Magna: bounded concurrency; retries and verification of uncertain rows are automatic.")
-      try await Self.invoke(SubmitCommand.self, ["--concurrency", "8", "--request-timeout", "3"], expecting: [0, 1])
+      Self.step(
+        4, "Submit to Magna: bounded concurrency; retries and verification of uncertain rows are automatic.")
+      try await Self.invoke(
+        SubmitCommand.self, ["--concurrency", "8", "--request-timeout", "3"], expecting: [0, 1])
 
       Self.step(5, "Where things stand:")
       try await Self.invoke(StatusCommand.self, [], expecting: [0, 1])
 
-      Self.step(6, "Finance fixed the sheet (\(fixed)); re-import the whole of it. Rows already created are skipped.")
+      Self.step(
+        6, "Finance fixed the sheet (\(fixed)); re-import the whole of it. Rows already created are skipped.")
       try await Self.invoke(ImportCommand.self, [fixed], expecting: [0, 1])
-      try await Self.invoke(SubmitCommand.self, ["--concurrency", "8", "--request-timeout", "3"], expecting: [0, 1])
+      try await Self.invoke(
+        SubmitCommand.self, ["--concurrency", "8", "--request-timeout", "3"], expecting: [0, 1])
       try await Self.invoke(StatusCommand.self, [], expecting: [0, 1])
 
-      Self.step(7, "Reconcile the created allocations with the sandbox's Magma transactions (planted discrepancies included).")
+      Self.step(
+        7,
+        "Reconcile the created allocations with the sandbox's Magma transactions (planted discrepancies included)."
+      )
       try await Self.invoke(
         ReconcileCommand.self,
         [
-          "--batch", "1", "--batch", "2", "--from-api", "--currency", info.tokenSymbol, "--network", info.network,
+          "--batch", "1", "--batch", "2", "--from-api", "--currency", info.tokenSymbol, "--network",
+          info.network,
           "--as-of", "2027-12-31", "--out", out,
         ], expecting: [0, 1])
     }
@@ -96,7 +108,9 @@ struct DemoCommand: AsyncParsableCommand {
 
   /// Runs a subcommand in this process as the user would type it; an exit status listed in `expecting`
   /// is part of the story, anything else stops the demo.
-  static func invoke<C: ParsableCommand>(_ type: C.Type, _ arguments: [String], expecting: Set<Int32>) async throws {
+  static func invoke<C: ParsableCommand>(_ type: C.Type, _ arguments: [String], expecting: Set<Int32>)
+    async throws
+  {
     let shown = ([type.configuration.commandName ?? ""] + arguments).joined(separator: " ")
     Console.out("$ allot \(shown)")
     do {

@@ -1,5 +1,6 @@
 import AllotCore
 import AllotReaders
+import AllotReports
 import AllotStore
 import ArgumentParser
 import Foundation
@@ -49,7 +50,8 @@ struct ImportCommand: ParsableCommand {
     do {
       staged = try db.importBatch(batch, allowDuplicates: allowDuplicates) { stager in
         // Rows are validated on every core (CSV) or while the file is read (XLSX); they arrive here in order.
-        let (s, _) = try run.validate(collectIssues: false, showProgress: Console.stderrIsTerminal) { result in
+        let (s, _) = try run.validate(collectIssues: false, showProgress: Console.stderrIsTerminal) {
+          result in
           if let allocation = result.allocation {
             let (payload, fingerprint) = allocation.bodyAndFingerprint()
             let t0 = timing ? timer.now : started
@@ -78,7 +80,7 @@ struct ImportCommand: ParsableCommand {
     switch format {
     case .json:
       Console.out(
-        "{\"batch\":\(staged.batchId),\"file\":\(JSONText.quoted(batch.fileName)),\"sheet\":\(JSONText.quoted(sheet.name)),"
+        "{\"batch\":\(staged.batchId),\"file\":\(JSONString.quoted(batch.fileName)),\"sheet\":\(JSONString.quoted(sheet.name)),"
           + "\"rows\":\(staged.rows),\"pending\":\(staged.pending),\"invalid\":\(staged.invalid),"
           + "\"skipped\":\(staged.skipped),\"issues\":\(staged.issues)}")
     case .text:
@@ -105,7 +107,7 @@ struct ImportCommand: ParsableCommand {
   /// The whole-file options, as recorded with the batch.
   private func optionsJSON() -> String {
     func field(_ k: String, _ v: String?) -> String {
-      "\(JSONText.quoted(k)):\(v.map(JSONText.quoted) ?? "null")"
+      "\(JSONString.quoted(k)):\(v.map(JSONString.quoted) ?? "null")"
     }
     return "{"
       + [

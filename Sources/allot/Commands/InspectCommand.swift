@@ -1,5 +1,6 @@
 import AllotCore
 import AllotReaders
+import AllotReports
 import ArgumentParser
 
 /// `allot inspect FILE`: the cells exactly as allot reads them.
@@ -17,7 +18,8 @@ struct InspectCommand: ParsableCommand {
   @Option(help: "Output: text (a readable grid) or json.")
   var format: OutputFormat = .text
 
-  @Option(help: ArgumentHelp("Show at most this many rows per sheet in text output (0 = all).", valueName: "N"))
+  @Option(
+    help: ArgumentHelp("Show at most this many rows per sheet in text output (0 = all).", valueName: "N"))
   var limit: Int = 0
 
   func run() throws {
@@ -52,10 +54,10 @@ struct InspectCommand: ParsableCommand {
   }
 
   private func writeJSON(reader: any SheetReader, sheets: [SheetInfo], to out: inout BufferedOutput) throws {
-    out.write("{\"format\":\(JSONText.quoted(reader.format.rawValue)),\"sheets\":[")
+    out.write("{\"format\":\(JSONString.quoted(reader.format.rawValue)),\"sheets\":[")
     for (i, sheet) in sheets.enumerated() {
       if i > 0 { out.write(",") }
-      out.write("{\"name\":\(JSONText.quoted(sheet.name)),\"hidden\":\(sheet.hidden)")
+      out.write("{\"name\":\(JSONString.quoted(sheet.name)),\"hidden\":\(sheet.hidden)")
       if sheet.visibility == .veryHidden { out.write(",\"veryHidden\":true") }
       out.write(",\"rows\":[")
       var first = true
@@ -64,13 +66,16 @@ struct InspectCommand: ParsableCommand {
         out.write(first ? "\n" : ",\n")
         first = false
         out.write("{\"row\":\(row.rowNumber),\"values\":[")
-        out.write(row.cells.map { JSONText.quoted($0.text) }.joined(separator: ","))
+        out.write(row.cells.map { JSONString.quoted($0.text) }.joined(separator: ","))
         out.write("]}")
       }
       out.write("]")
       if !warnings.isEmpty {
         out.write(",\"warnings\":[")
-        out.write(warnings.map { "{\"code\":\(JSONText.quoted($0.code)),\"message\":\(JSONText.quoted($0.message))}" }.joined(separator: ","))
+        out.write(
+          warnings.map {
+            "{\"code\":\(JSONString.quoted($0.code)),\"message\":\(JSONString.quoted($0.message))}"
+          }.joined(separator: ","))
         out.write("]")
       }
       out.write("}")
@@ -81,7 +86,8 @@ struct InspectCommand: ParsableCommand {
   private func writeText(reader: any SheetReader, sheets: [SheetInfo], to out: inout BufferedOutput) throws {
     out.write("\(file) (\(reader.format.rawValue)), \(sheets.count) sheet\(sheets.count == 1 ? "" : "s")\n")
     for sheet in sheets {
-      let flag = sheet.visibility == .visible ? "" : " [\(sheet.visibility == .hidden ? "hidden" : "very hidden")]"
+      let flag =
+        sheet.visibility == .visible ? "" : " [\(sheet.visibility == .hidden ? "hidden" : "very hidden")]"
       out.write("\nSheet \"\(sheet.name)\"\(flag)\n")
       var shown = 0
       var total = 0

@@ -63,7 +63,9 @@ struct ReconcileCommand: AsyncParsableCommand {
   @Option(help: "Output on stdout: text (a summary) or json.")
   var format: OutputFormat = .text
 
-  @Option(help: ArgumentHelp("With --batch: the currency the allocations are paid in (e.g. USDC).", valueName: "CODE"))
+  @Option(
+    help: ArgumentHelp(
+      "With --batch: the currency the allocations are paid in (e.g. USDC).", valueName: "CODE"))
   var currency: String?
 
   @Option(help: ArgumentHelp("With --batch: the network they are paid on (e.g. polygon).", valueName: "NAME"))
@@ -79,7 +81,8 @@ struct ReconcileCommand: AsyncParsableCommand {
     }
     if !batch.isEmpty && (currency == nil || network == nil) {
       throw ValidationError(
-        "With --batch, give the currency and network the allocations are paid in: --currency USDC --network polygon.")
+        "With --batch, give the currency and network the allocations are paid in: --currency USDC --network polygon."
+      )
     }
     if (transactions == nil) == !fromAPI {
       throw ValidationError("Give exactly one of --transactions FILE or --from-api.")
@@ -121,7 +124,8 @@ struct ReconcileCommand: AsyncParsableCommand {
     }
     // Both sides are read at the same time (and each file hashed alongside its parsing).
     let payoutsFile = payouts
-    async let fileSide = ReconcileInputs.readPayoutsIfGiven(payoutsFile, mapping: payoutMapping, limits: limits)
+    async let fileSide = ReconcileInputs.readPayoutsIfGiven(
+      payoutsFile, mapping: payoutMapping, limits: limits)
     let actual: ReconcileInputs.Transactions
     if let transactions {
       let transactionMapping = mappings.transactions

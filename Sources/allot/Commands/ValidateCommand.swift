@@ -33,7 +33,8 @@ struct ValidateCommand: ParsableCommand {
     let (summary, warnings) = try run.validate(showProgress: Console.stderrIsTerminal)
     var out = BufferedOutput()
     switch format {
-    case .json: ValidationReport.writeJSON(summary, run: run, warnings: warnings, errorsOut: errorsOut, to: &out)
+    case .json:
+      ValidationReport.writeJSON(summary, run: run, warnings: warnings, errorsOut: errorsOut, to: &out)
     case .text: ValidationReport.writeText(summary, run: run, warnings: warnings, to: &out)
     }
     out.flush()

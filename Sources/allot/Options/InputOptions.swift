@@ -3,13 +3,15 @@ import ArgumentParser
 
 /// Options that say how to read an input file.
 struct InputOptions: ParsableArguments {
-  @Option(help: "The sheet to read (default: the first visible sheet). Hidden sheets are read only when named.")
+  @Option(
+    help: "The sheet to read (default: the first visible sheet). Hidden sheets are read only when named.")
   var sheet: String?
 
   @Option(help: ArgumentHelp("Largest uncompressed size of one XLSX part, in MB.", valueName: "MB"))
   var maxUncompressedMb: Int = 1024
 
-  @Option(help: ArgumentHelp("Largest compression ratio of one XLSX part (zip-bomb guard).", valueName: "RATIO"))
+  @Option(
+    help: ArgumentHelp("Largest compression ratio of one XLSX part (zip-bomb guard).", valueName: "RATIO"))
   var maxCompressionRatio: Double = 200
 
   @Option(help: ArgumentHelp("Most cells in one row.", valueName: "N"))

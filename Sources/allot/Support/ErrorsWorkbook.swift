@@ -35,7 +35,8 @@ enum ErrorsWorkbook {
         let issues = row.rowNumber == headerRow ? (byRow[0] ?? []) : (byRow[row.rowNumber] ?? [])
         let errorsText: String
         if row.rowNumber == headerRow {
-          errorsText = issues.isEmpty ? "errors" : "errors — file: " + issues.map(\.message).joined(separator: " ")
+          errorsText =
+            issues.isEmpty ? "errors" : "errors — file: " + issues.map(\.message).joined(separator: " ")
         } else {
           errorsText = issues.map { i in
             (i.severity == .warning ? "warning: " : "") + (i.column.map { "\($0): " } ?? "") + i.message
@@ -62,14 +63,16 @@ enum ErrorsWorkbook {
               let hasError = list.contains { $0.severity == .error }
               cells.append(
                 XLSXWriter.Cell(
-                  value, style: hasError ? .error : style, comment: list.map(\.message).joined(separator: "\n")))
+                  value, style: hasError ? .error : style,
+                  comment: list.map(\.message).joined(separator: "\n")))
             } else {
               cells.append(XLSXWriter.Cell(value, style: style))
             }
           }
           if let headerRow, row.rowNumber >= headerRow {
             let style: XLSXWriter.Style =
-              row.rowNumber == headerRow ? .bold : (issues.contains { $0.severity == .error } ? .error : .wrap)
+              row.rowNumber == headerRow
+              ? .bold : (issues.contains { $0.severity == .error } ? .error : .wrap)
             cells.append(XLSXWriter.Cell(errorsText, style: errorsText.isEmpty ? .plain : style))
           }
           try xlsx.writeRow(cells)
@@ -78,7 +81,8 @@ enum ErrorsWorkbook {
     } catch let e as ReaderError {
       throw e
     } catch {
-      throw ReaderError(code: "output.failed", file: FileName.base(path), message: "could not write \(path): \(error)")
+      throw ReaderError(
+        code: "output.failed", file: FileName.base(path), message: "could not write \(path): \(error)")
     }
     try csv?.finish()
     try xlsx?.finish()

@@ -1,9 +1,10 @@
+import AllotReaders
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import AllotReaders
 
 /// Small file-system helpers for the commands.
 enum FileSystem {
@@ -13,7 +14,8 @@ enum FileSystem {
     for part in path.split(separator: "/") {
       current += "/" + part
       if mkdir(current, 0o755) != 0 && errno != EEXIST {
-        throw ReaderError(code: "output.unwritable", file: path, message: "cannot create the folder \(current)")
+        throw ReaderError(
+          code: "output.unwritable", file: path, message: "cannot create the folder \(current)")
       }
     }
   }

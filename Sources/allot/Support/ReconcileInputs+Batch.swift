@@ -4,7 +4,8 @@ import AllotStore
 
 extension ReconcileInputs {
   /// `--payouts FILE` when given (nil otherwise), so both sides can be read at the same time.
-  static func readPayoutsIfGiven(_ path: String?, mapping: [String: String], limits: ReaderLimits) async throws
+  static func readPayoutsIfGiven(_ path: String?, mapping: [String: String], limits: ReaderLimits)
+    async throws
     -> Payouts?
   {
     guard let path else { return nil }
@@ -46,7 +47,9 @@ extension ReconcileInputs {
       Console.error("allot: there is no batch \(batch) in \(database.path).")
       throw ExitStatus.badInput
     }
-    var warnings = found.unreadableRows.map { "batch \(batch), row \($0): its stored request could not be read; left out" }
+    var warnings = found.unreadableRows.map {
+      "batch \(batch), row \($0): its stored request could not be read; left out"
+    }
     var payouts: [ExpectedPayout] = []
     payouts.reserveCapacity(found.allocations.count)
     for a in found.allocations {
@@ -68,7 +71,8 @@ extension ReconcileInputs {
           dueDate: due, magnaKey: a.allocationKey, magnaId: a.allocationId, sourceRow: a.row))
     }
     if payouts.isEmpty {
-      warnings.append("batch \(batch) has no succeeded allocations yet; run `allot submit --batch \(batch)` first")
+      warnings.append(
+        "batch \(batch) has no succeeded allocations yet; run `allot submit --batch \(batch)` first")
     }
     return Payouts(payouts: payouts, sha256: info.fileSHA256, warnings: warnings)
   }

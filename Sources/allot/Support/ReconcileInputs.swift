@@ -203,7 +203,7 @@ enum ReconcileSummary {
   }
 
   static func json(_ r: ReconciliationResult, folder: String, inputs: [ReportInput]) -> String {
-    let q = JSONText.quoted
+    let q = JSONString.quoted
     var s =
       "{\"asOf\":\(q(r.settings.asOf.description)),\"out\":\(q(folder)),\"expected\":\(r.expected.count)"
     s += ",\"transactions\":\(r.transactions.count),\"exceptions\":\(r.exceptionCount),\"inputs\":["

@@ -1,4 +1,5 @@
 import AllotCore
+import AllotReports
 import AllotStore
 
 /// Text and JSON for `allot status` and the end of `allot submit`.
@@ -8,19 +9,20 @@ enum StatusText {
   ]
 
   static func countsJSON(_ counts: [RowState: Int]) -> String {
-    "{" + stateOrder.map { "\(JSONText.quoted($0.rawValue)):\(counts[$0] ?? 0)" }.joined(separator: ",") + "}"
+    "{" + stateOrder.map { "\(JSONString.quoted($0.rawValue)):\(counts[$0] ?? 0)" }.joined(separator: ",")
+      + "}"
   }
 
   static func json(batches: [BatchStatus], rows: [RowStatus]) -> String {
     var out = "{\"batches\":["
     out += batches.map {
-      "{\"id\":\($0.id),\"file\":\(JSONText.quoted($0.fileName)),\"counts\":\(countsJSON($0.counts))}"
+      "{\"id\":\($0.id),\"file\":\(JSONString.quoted($0.fileName)),\"counts\":\(countsJSON($0.counts))}"
     }.joined(separator: ",")
     out += "],\"rows\":["
     out += rows.map { r in
-      "{\"batch\":\(r.batch),\"row\":\(r.row),\"state\":\(JSONText.quoted(r.state.rawValue)),"
-        + "\"allocationId\":\(r.allocationId.map(JSONText.quoted) ?? "null"),\"attempts\":\(r.attempts),"
-        + "\"error\":\(r.error.map(JSONText.quoted) ?? "null")}"
+      "{\"batch\":\(r.batch),\"row\":\(r.row),\"state\":\(JSONString.quoted(r.state.rawValue)),"
+        + "\"allocationId\":\(r.allocationId.map(JSONString.quoted) ?? "null"),\"attempts\":\(r.attempts),"
+        + "\"error\":\(r.error.map(JSONString.quoted) ?? "null")}"
     }.joined(separator: ",")
     return out + "]}"
   }

@@ -1,5 +1,6 @@
 import AllotCore
 import AllotReaders
+import AllotReports
 
 /// The text and JSON forms of a validation summary.
 enum ValidationReport {
@@ -8,15 +9,18 @@ enum ValidationReport {
     _ s: ValidationSummary, run: ValidationRun, warnings: [ReaderWarning], errorsOut: String?,
     to out: inout BufferedOutput
   ) {
-    out.write("{\"file\":\(JSONText.quoted(FileName.base(run.file))),\"path\":\(JSONText.quoted(run.file))")
-    out.write(",\"format\":\(JSONText.quoted(run.reader.format.rawValue)),\"sheet\":\(JSONText.quoted(run.sheet.name))")
+    out.write(
+      "{\"file\":\(JSONString.quoted(FileName.base(run.file))),\"path\":\(JSONString.quoted(run.file))")
+    out.write(
+      ",\"format\":\(JSONString.quoted(run.reader.format.rawValue)),\"sheet\":\(JSONString.quoted(run.sheet.name))"
+    )
     out.write(",\"headerRow\":\(s.headerRow.map(String.init) ?? "null")")
     out.write(",\"rows\":\(s.rows),\"valid\":\(s.valid),\"invalid\":\(s.invalid)")
     out.write(",\"errors\":\(s.errorCount),\"warnings\":\(s.warningCount)")
-    if let errorsOut { out.write(",\"errorsOut\":\(JSONText.quoted(errorsOut))") }
+    if let errorsOut { out.write(",\"errorsOut\":\(JSONString.quoted(errorsOut))") }
     out.write(",\"readerWarnings\":[")
     out.write(
-      warnings.map { "{\"code\":\(JSONText.quoted($0.code)),\"message\":\(JSONText.quoted($0.message))}" }
+      warnings.map { "{\"code\":\(JSONString.quoted($0.code)),\"message\":\(JSONString.quoted($0.message))}" }
         .joined(separator: ","))
     out.write("],\"issues\":[")
     for (i, issue) in s.issues.enumerated() {
@@ -27,7 +31,7 @@ enum ValidationReport {
   }
 
   static func json(_ i: Issue) -> String {
-    "{\"row\":\(i.row),\"column\":\(i.column.map(JSONText.quoted) ?? "null"),\"field\":\(JSONText.quoted(i.field)),\"severity\":\(JSONText.quoted(i.severity.rawValue)),\"code\":\(JSONText.quoted(i.code)),\"message\":\(JSONText.quoted(i.message)),\"value\":\(i.value.map(JSONText.quoted) ?? "null")}"
+    "{\"row\":\(i.row),\"column\":\(i.column.map(JSONString.quoted) ?? "null"),\"field\":\(JSONString.quoted(i.field)),\"severity\":\(JSONString.quoted(i.severity.rawValue)),\"code\":\(JSONString.quoted(i.code)),\"message\":\(JSONString.quoted(i.message)),\"value\":\(i.value.map(JSONString.quoted) ?? "null")}"
   }
 
   /// One summary line, then the issues grouped by row in plain words.
@@ -35,8 +39,10 @@ enum ValidationReport {
     _ s: ValidationSummary, run: ValidationRun, warnings: [ReaderWarning], to out: inout BufferedOutput
   ) {
     let name = FileName.base(run.file)
-    var line = "\(name), sheet \"\(run.sheet.name)\": \(s.rows) row\(s.rows == 1 ? "" : "s"), \(s.valid) valid, \(s.invalid) invalid"
-    line += " (\(s.errorCount) error\(s.errorCount == 1 ? "" : "s"), \(s.warningCount) warning\(s.warningCount == 1 ? "" : "s"))"
+    var line =
+      "\(name), sheet \"\(run.sheet.name)\": \(s.rows) row\(s.rows == 1 ? "" : "s"), \(s.valid) valid, \(s.invalid) invalid"
+    line +=
+      " (\(s.errorCount) error\(s.errorCount == 1 ? "" : "s"), \(s.warningCount) warning\(s.warningCount == 1 ? "" : "s"))"
     out.write(line + "\n")
     for w in warnings { out.write("warning: \(w.message)\n") }
     var currentRow = -1

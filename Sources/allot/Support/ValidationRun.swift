@@ -1,7 +1,6 @@
 import AllotCore
 import AllotReaders
 import ArgumentParser
-
 import Foundation
 
 /// One pass of validation over a file: the reader, the chosen sheet and the options, shared by
@@ -23,7 +22,9 @@ struct ValidationRun {
 
   /// Opens the file, picks the sheet (named, else the first visible one) and builds the options.
   /// Bad input is reported on stderr and thrown as exit status 2.
-  static func open(file: String, input: InputOptions, validation: ValidationOptionsGroup) throws -> ValidationRun {
+  static func open(file: String, input: InputOptions, validation: ValidationOptionsGroup) throws
+    -> ValidationRun
+  {
     let reader: any SheetReader
     let sheets: [SheetInfo]
     do {
@@ -34,7 +35,10 @@ struct ValidationRun {
     }
     let sheet: SheetInfo
     if let name = input.sheet {
-      guard let s = sheets.first(where: { $0.name == name }) ?? sheets.first(where: { $0.name.lowercased() == name.lowercased() }) else {
+      guard
+        let s = sheets.first(where: { $0.name == name })
+          ?? sheets.first(where: { $0.name.lowercased() == name.lowercased() })
+      else {
         let names = sheets.map { "\"\($0.name)\"" }.joined(separator: ", ")
         Console.error("allot: \(file) has no sheet named \"\(name)\" (its sheets: \(names)).")
         throw ExitStatus.badInput
@@ -73,7 +77,8 @@ struct ValidationRun {
     var out: [String: String] = [:]
     for (key, value) in object {
       guard let field = value as? String else {
-        Console.error("allot: in the mapping file \(path), the value for \"\(key)\" must be a field name in quotes.")
+        Console.error(
+          "allot: in the mapping file \(path), the value for \"\(key)\" must be a field name in quotes.")
         throw ExitStatus.badInput
       }
       out[key] = field
