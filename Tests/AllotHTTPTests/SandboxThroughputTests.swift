@@ -6,15 +6,15 @@ import Testing
 
 @Suite("Sandbox throughput and state")
 struct SandboxThroughputTests {
-  /// 16 concurrent creates against 20 ms of latency, state persisted after each commit. The bound is
-  /// 16 / 0.02 s = 800/s; debug builds on a busy 2-core machine get well below it (≈140–215/s with the state file, ≈420/s
-  /// without), so only a loose floor is asserted.
+  /// 16 concurrent creates against 20 ms of latency, state persisted after each commit: every create
+  /// lands exactly once. Throughput is measured by `scripts/bench` (a timed unit test would only be
+  /// flaky on a busy machine), so the rate is printed, not asserted.
   @Test func concurrentCreatesWithLatency() async throws {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent(
       "allot-tp-\(UUID().uuidString).json"
     ).path
     defer { try? FileManager.default.removeItem(atPath: path) }
-    let total = 480
+    let total = 160
     try await withSandbox(SandboxConfiguration(latencyMs: 20, stateFile: path)) { (info: SandboxInfo) in
       try await withMagnaClient(try Fixture.magnaConfiguration(info)) { client in
         let body = try Fixture.body(Fixture.request(info))
@@ -37,7 +37,6 @@ struct SandboxThroughputTests {
         let rate = Double(total) / seconds
         print("sandbox throughput: \(total) creates in \(String(format: "%.2f", seconds)) s = \(Int(rate))/s")
         #expect(created == total)
-        #expect(rate > 50)
         #expect(try await client.allAllocations(tokenId: info.tokenId).count == total)
       }
     }
