@@ -16,8 +16,8 @@ let package = Package(
     .executableTarget(name: "FuzzCSV", dependencies: [core, readers, "FuzzSupport"]),
     .executableTarget(name: "FuzzXLSX", dependencies: [core, readers, "FuzzSupport"]),
     .executableTarget(name: "FuzzSpreadsheetML", dependencies: [core, readers, "FuzzSupport"]),
-    .executableTarget(name: "FuzzDecimal", dependencies: [core]),
-    .executableTarget(name: "FuzzRowValidator", dependencies: [core]),
+    .executableTarget(name: "FuzzDecimal", dependencies: [core, "FuzzSupport"]),
+    .executableTarget(name: "FuzzRowValidator", dependencies: [core, "FuzzSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import AllotCore
+import FuzzSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -33,11 +34,18 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
   for field in [AllocationField.amount, .receivedOffMagna] {
     for kind in [Cell.Kind.text, .number] {
-      let outcome = AmountRule.check(Cell(kind: kind, text: text, raw: text), field: field, maxDecimals: maxDecimals)
+      let outcome = AmountRule.check(
+        Cell(kind: kind, text: text, raw: text), field: field, maxDecimals: maxDecimals)
       if let value = outcome.value, ExactDecimal(value) == nil {
         fatalError("AmountRule accepted \(text.debugDescription) as \(value), which is not a decimal")
       }
     }
   }
   return 0
+}
+
+/// Entry point (see `runFuzzer`).
+@_cdecl("FuzzDecimal_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+  runFuzzer(argc, argv, fuzz)
 }

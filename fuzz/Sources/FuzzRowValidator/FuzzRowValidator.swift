@@ -1,4 +1,5 @@
 import AllotCore
+import FuzzSupport
 
 /// The header of `samples/stakeholders.csv`: every standard field plus a custom attribute.
 let header = [
@@ -14,7 +15,8 @@ let validators: [AllocationValidator] = {
     category: "Team", releaseMode: "LINEAR", maxDecimals: 6, dateSystem: .excel1904)
   return [plain, withDefaults].map { options in
     let headerRow = SheetRow(rowNumber: 1, cells: header.map { Cell.text($0) })
-    return AllocationValidator(mapping: ColumnMapping.resolve(header: headerRow, options: options), options: options)
+    return AllocationValidator(
+      mapping: ColumnMapping.resolve(header: headerRow, options: options), options: options)
   }
 }()
 
@@ -47,4 +49,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
   }
   return 0
+}
+
+/// Entry point (see `runFuzzer`).
+@_cdecl("FuzzRowValidator_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+  runFuzzer(argc, argv, fuzz)
 }
