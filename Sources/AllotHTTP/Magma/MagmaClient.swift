@@ -134,13 +134,5 @@ public func withMagmaClient<Result>(
 ) async throws -> Result {
   let http = MagmaClient.makeHTTPClient(configuration)
   let client = MagmaClient(httpClient: http, configuration: configuration)
-  let result: Result
-  do {
-    result = try await body(client)
-  } catch {
-    try? await http.shutdown()
-    throw error
-  }
-  try await http.shutdown()
-  return result
+  return try await withShutdown(of: http) { try await body(client) }
 }

@@ -9,13 +9,5 @@ public func withMagnaClient<Result>(
 ) async throws -> Result {
   let http = MagnaClient.makeHTTPClient(configuration)
   let client = MagnaClient(httpClient: http, configuration: configuration)
-  let result: Result
-  do {
-    result = try await body(client)
-  } catch {
-    try? await http.shutdown()
-    throw error
-  }
-  try await http.shutdown()
-  return result
+  return try await withShutdown(of: http) { try await body(client) }
 }
