@@ -15,6 +15,7 @@ let package = Package(
     .target(name: "FuzzSupport"),
     .executableTarget(name: "FuzzCSV", dependencies: [core, readers, "FuzzSupport"]),
     .executableTarget(name: "FuzzXLSX", dependencies: [core, readers, "FuzzSupport"]),
+    .executableTarget(name: "FuzzXLSXParts", dependencies: [core, readers, "FuzzSupport"]),
     .executableTarget(name: "FuzzSpreadsheetML", dependencies: [core, readers, "FuzzSupport"]),
     .executableTarget(name: "FuzzDecimal", dependencies: [core, "FuzzSupport"]),
     .executableTarget(name: "FuzzRowValidator", dependencies: [core, "FuzzSupport"]),
