@@ -34,37 +34,27 @@ struct ImportCommand: ParsableCommand {
   func run() throws {
     let run = try ValidationRun.open(file: file, input: input, validation: validation)
     let sheet = run.sheet
-    let digest = try fileDigest()
+    // The file's SHA-256 is computed while it is validated and staged, and recorded before the commit.
+    let digest = try FileDigest(path: file)
     let db = try database.open()
     let batch = NewBatch(
-      fileName: (file as NSString).lastPathComponent, fileSHA256: digest, sheet: sheet.name,
+      fileName: (file as NSString).lastPathComponent, fileSHA256: "", sheet: sheet.name,
       mappingJSON: run.mappingJSON, optionsJSON: optionsJSON())
 
     var summary: ValidationSummary?
     let staged: ImportSummary
     // ALLOT_TIMING=1 prints where an import spends its time (benchmarks).
     let timing = ProcessInfo.processInfo.environment["ALLOT_TIMING"] == "1"
-    let timer = ContinuousClock()
-    var storeTime = Duration.zero
-    let started = timer.now
+    let clock = ContinuousClock()
+    let started = clock.now
+    var phases = ImportPipeline.Timing()
     do {
       staged = try db.importBatch(batch, allowDuplicates: allowDuplicates) { stager in
-        // Rows are validated on every core (CSV) or while the file is read (XLSX); they arrive here in order.
-        let (s, _) = try run.validate(collectIssues: false, showProgress: Console.stderrIsTerminal) {
-          result in
-          if let allocation = result.allocation {
-            let (payload, fingerprint) = allocation.bodyAndFingerprint()
-            let t0 = timing ? timer.now : started
-            try stager.addValid(
-              sourceRow: result.rowNumber, payload: payload, fingerprint: fingerprint,
-              tokenId: allocation.tokenId,
-              walletAddress: allocation.walletAddress, warnings: result.issues)
-            if timing { storeTime += timer.now - t0 }
-          } else {
-            try stager.addInvalid(sourceRow: result.rowNumber, issues: result.issues)
-          }
-        }
+        // Validation, bodies and inserts overlap; rows are staged here in file order.
+        let s = try ImportPipeline.stage(
+          run, into: stager, showProgress: Console.stderrIsTerminal, timing: &phases)
         try stager.addIssues(s.issues.filter { $0.row == 0 }, sourceRow: 0)
+        try stager.setFileSHA256(digest.value())
         summary = s
       }
     } catch let error as ReaderError {
@@ -74,7 +64,8 @@ struct ImportCommand: ParsableCommand {
     }
     if timing {
       Console.error(
-        "allot import: \(timer.now - started) staging in total, \(storeTime) of it inserting valid rows.")
+        "allot import: \(clock.now - started) in total; the staging thread waited \(phases.waiting) for rows "
+          + "and spent \(phases.staging) inserting them (\(phases.stagingCPU) CPU).")
     }
     let fileIssues = summary?.issues.filter { $0.row == 0 } ?? []
     switch format {
@@ -116,21 +107,5 @@ struct ImportCommand: ParsableCommand {
         "\"headerRow\":\(validation.headerRow.map(String.init) ?? "null")",
         "\"maxDecimals\":\(validation.maxDecimals)", "\"allowDuplicates\":\(allowDuplicates)",
       ].joined(separator: ",") + "}"
-  }
-
-  /// SHA-256 of the file's bytes, read in chunks.
-  private func fileDigest() throws -> String {
-    guard let handle = FileHandle(forReadingAtPath: file) else {
-      Console.error("allot: cannot read \(file).")
-      throw ExitStatus.badInput
-    }
-    defer { try? handle.close() }
-    var hasher = AllotCore.SHA256()
-    while true {
-      let chunk = handle.readData(ofLength: 1 << 20)
-      if chunk.isEmpty { break }
-      chunk.withUnsafeBytes { hasher.update($0) }
-    }
-    return hasher.finalizeHex()
   }
 }

@@ -1,0 +1,210 @@
+import AllotCore
+import AllotStore
+import Dispatch
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `allot import`'s pipeline: the file is validated on a thread of its own (CSV on every core), the
+/// request body and fingerprint of each valid row are built on worker threads a chunk of rows at a
+/// time, and the calling thread — the one that owns the import transaction — stages the rows in file
+/// order as their chunks become ready. At most `chunksInFlight` chunks are held, so memory stays bounded
+/// whatever the size of the file.
+enum ImportPipeline {
+  static let chunkRows = 1024
+  static let chunksInFlight = 16
+
+  /// Where the staging thread spent its time (`ALLOT_TIMING=1`).
+  struct Timing {
+    var waiting = Duration.zero
+    var staging = Duration.zero
+    /// CPU time of the staging thread.
+    var stagingCPU = Duration.zero
+
+    static func threadCPU() -> Duration {
+      var t = timespec()
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+      return .seconds(t.tv_sec) + .nanoseconds(t.tv_nsec)
+    }
+  }
+
+  /// Validates `run` and stages every data row through `stager`, in row order; returns the summary
+  /// of the validation. A validation error (already reported) is rethrown after the producer stops;
+  /// a staging error stops the validation and is rethrown.
+  static func stage(
+    _ run: ValidationRun, into stager: BatchStager, showProgress: Bool, timing: inout Timing
+  ) throws -> ValidationSummary {
+    let queue = ChunkQueue(capacity: chunksInFlight)
+    let producerDone = DispatchSemaphore(value: 0)
+    let source = UncheckedSendable(run)
+    let batchId = stager.batchId
+    let producer = Thread {
+      queue.finish(
+        Result { try produce(source.value, batchId: batchId, into: queue, showProgress: showProgress) })
+      producerDone.signal()
+    }
+    producer.stackSize = 8 << 20
+    producer.start()
+
+    let clock = ContinuousClock()
+    let cpu0 = Timing.threadCPU()
+    defer { timing.stagingCPU += Timing.threadCPU() - cpu0 }
+    do {
+      while true {
+        let t0 = clock.now
+        guard let chunk = queue.pop() else { break }
+        chunk.ready.wait()
+        let t1 = clock.now
+        try chunk.stage(into: stager)
+        // Freeing a thousand rows' strings is work too: done on a worker, off the staging thread.
+        DispatchQueue.global(qos: .utility).async { chunk.discard() }
+        timing.waiting += t1 - t0
+        timing.staging += clock.now - t1
+      }
+    } catch {
+      queue.cancel()
+      producerDone.wait()
+      throw error
+    }
+    producerDone.wait()
+    return try queue.result()
+  }
+
+  /// The producer thread: validates, cuts the merged results into chunks and has each chunk's bodies
+  /// built on a worker thread.
+  private static func produce(
+    _ run: ValidationRun, batchId: Int64, into queue: ChunkQueue, showProgress: Bool
+  )
+    throws
+    -> ValidationSummary
+  {
+    var rows: [RowValidation] = []
+    rows.reserveCapacity(chunkRows)
+    func submit() throws {
+      guard !rows.isEmpty else { return }
+      let chunk = ImportChunk(rows: rows, batchId: batchId)
+      rows.removeAll(keepingCapacity: true)
+      try queue.push(chunk)
+      DispatchQueue.global().async { chunk.prepare() }
+    }
+    let (summary, _) = try run.validate(collectIssues: false, showProgress: showProgress) { result in
+      rows.append(result)
+      if rows.count >= chunkRows { try submit() }
+    }
+    try submit()
+    return summary
+  }
+}
+
+/// A run of validated rows in file order and, once `ready` is signalled, the body and fingerprint of
+/// each valid one. Written by one worker before `ready`, read by the staging thread after it.
+private final class ImportChunk: @unchecked Sendable {
+  private(set) var rows: [RowValidation]
+  let batchId: Int64
+  private var bodies: [(body: [UInt8], fingerprint: String, reference: String)?] = []
+  let ready = DispatchSemaphore(value: 0)
+
+  init(rows: [RowValidation], batchId: Int64) {
+    self.rows = rows
+    self.batchId = batchId
+  }
+
+  /// The body, fingerprint and fresh reference of each valid row.
+  func prepare() {
+    var random = SystemRandomNumberGenerator()
+    bodies = rows.map { row in
+      guard let allocation = row.allocation else { return nil }
+      let (body, fingerprint) = allocation.bodyAndFingerprint()
+      return (body, fingerprint, RowReference.make(batch: batchId, row: row.rowNumber, random: random.next()))
+    }
+    ready.signal()
+  }
+
+  /// Drops the rows and bodies (the last references to them: they are freed on the calling thread).
+  func discard() {
+    rows = []
+    bodies = []
+  }
+
+  func stage(into stager: BatchStager) throws {
+    for (row, built) in zip(rows, bodies) {
+      if let allocation = row.allocation, let built {
+        try stager.addValid(
+          sourceRow: row.rowNumber, payload: built.body, fingerprint: built.fingerprint,
+          reference: built.reference, tokenId: allocation.tokenId, walletAddress: allocation.walletAddress,
+          warnings: row.issues)
+      } else {
+        try stager.addInvalid(sourceRow: row.rowNumber, issues: row.issues)
+      }
+    }
+  }
+}
+
+/// The bounded, ordered hand-over of chunks from the producer to the staging thread.
+private final class ChunkQueue: @unchecked Sendable {
+  /// Thrown in the producer once the staging thread has given up.
+  struct Cancelled: Error {}
+
+  private let condition = NSCondition()
+  private let capacity: Int
+  private var chunks: [ImportChunk] = []
+  private var outcome: Result<ValidationSummary, any Error>?
+  private var cancelled = false
+
+  init(capacity: Int) { self.capacity = capacity }
+
+  /// Waits for room; throws `Cancelled` when the staging thread stopped.
+  func push(_ chunk: ImportChunk) throws {
+    condition.lock()
+    defer { condition.unlock() }
+    while chunks.count >= capacity && !cancelled { condition.wait() }
+    if cancelled { throw Cancelled() }
+    chunks.append(chunk)
+    condition.broadcast()
+  }
+
+  /// The next chunk in order; nil once the producer has finished and every chunk was taken (or it
+  /// failed: the chunks left are dropped).
+  func pop() -> ImportChunk? {
+    condition.lock()
+    defer { condition.unlock() }
+    while chunks.isEmpty && outcome == nil { condition.wait() }
+    if case .failure = outcome { return nil }
+    guard !chunks.isEmpty else { return nil }
+    let chunk = chunks.removeFirst()
+    condition.broadcast()
+    return chunk
+  }
+
+  func finish(_ result: Result<ValidationSummary, any Error>) {
+    condition.lock()
+    outcome = result
+    if case .failure = result { chunks.removeAll() }
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  func cancel() {
+    condition.lock()
+    cancelled = true
+    chunks.removeAll()
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// The producer's outcome (after it finished).
+  func result() throws -> ValidationSummary {
+    condition.lock()
+    defer { condition.unlock() }
+    guard let outcome else { throw Cancelled() }
+    return try outcome.get()
+  }
+}
+
+/// Hands a value that is only ever used by one thread at a time to the producer thread.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
+}

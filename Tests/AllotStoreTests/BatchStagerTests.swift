@@ -1,0 +1,89 @@
+import AllotCore
+import Foundation
+import GRDB
+import Testing
+
+@testable import AllotStore
+
+/// The staging hot path: raw binds, skipped rows found in memory or by one update, the file digest.
+@Suite struct BatchStagerTests {
+  /// Batch 1 with rows 2…5 staged and rows 2 and 4 succeeded (fingerprints fp1…fp4).
+  private func firstBatchWithSuccesses(_ t: TempDatabase) async throws -> ImportSummary {
+    let first = try t.stage(valid: 4)
+    for r in try await t.db.sendableRows(batch: first.batchId, now: 0, limit: 10)
+    where r.reference?.contains(":2:") == true || r.reference?.contains(":4:") == true {
+      try await t.db.apply(
+        RowUpdate(rowId: r.id, from: .pending, to: .inFlight, reason: .send, attemptsDelta: 1))
+      try await t.db.apply(
+        RowUpdate(rowId: r.id, from: .inFlight, to: .succeeded, reason: .outcome, allocationId: "a\(r.id)"))
+    }
+    return first
+  }
+
+  /// Stages fingerprints fp1…fp5 twice over (rows 2…11), keeping at most `inMemory` earlier rows in memory.
+  private func secondBatch(_ t: TempDatabase, inMemory: Int) throws -> ImportSummary {
+    try t.db.importBatch(
+      TempDatabase.batch, allowDuplicates: false, now: AllotDatabase.now(), earlierRowsInMemory: inMemory
+    ) { stager in
+      for i in 0..<10 {
+        let n = i % 5 + 1
+        try stager.addValid(
+          sourceRow: i + 2, payload: TempDatabase.body(n), fingerprint: "fp\(n)", tokenId: "tok",
+          walletAddress: "0xW")
+      }
+    }
+  }
+
+  @Test(arguments: [0, 1, 2, 1000])
+  func skippedRowsAreTheSameInMemoryOrByUpdate(inMemory: Int) async throws {
+    let t = try TempDatabase()
+    defer { t.remove() }
+    let first = try await firstBatchWithSuccesses(t)
+    let second = try secondBatch(t, inMemory: inMemory)
+    #expect(second.rows == 10 && second.skipped == 4 && second.pending == 6)
+    let skipped = try t.db.rowStatuses(batch: second.batchId, all: true).filter { $0.state == .skipped }
+    #expect(skipped.map(\.row) == [2, 4, 7, 9])
+    #expect(
+      skipped.map(\.skippedFrom) == [
+        "\(first.batchId):2", "\(first.batchId):4", "\(first.batchId):2", "\(first.batchId):4",
+      ])
+    // Skipped rows keep their body and a reference, like pending ones.
+    #expect(skipped.allSatisfy { $0.reference?.hasPrefix("allot:\(second.batchId):") == true })
+  }
+
+  @Test func referenceMadeElsewhereAndTextsAreStoredAsGiven() async throws {
+    let t = try TempDatabase()
+    defer { t.remove() }
+    let s = try t.db.importBatch(TempDatabase.batch) { stager in
+      try stager.addValid(
+        sourceRow: 2, payload: [], fingerprint: "", reference: "allot:1:2:00000000abcd", tokenId: "t",
+        walletAddress: nil, warnings: [])
+      try stager.addValid(
+        sourceRow: 3, payload: Array("{\"name\":\"Zoë \\\"Q\\\"\"}".utf8), fingerprint: "é\tx",
+        reference: "r", tokenId: "", walletAddress: "0xé")
+      try stager.addIssues(
+        [
+          Issue(row: 0, column: nil, field: "file", severity: .warning, code: "c", message: "", value: nil),
+          Issue(row: 0, column: "Ünï", field: "f", severity: .error, code: "c2", message: "m", value: ""),
+        ], sourceRow: 0)
+      try stager.setFileSHA256("cd")
+    }
+    #expect(s.rows == 2 && s.pending == 2 && s.issues == 2)
+    let rows = try await t.db.sendableRows(batch: s.batchId, now: 0, limit: 10)
+    #expect(rows.map(\.payload) == [[], Array("{\"name\":\"Zoë \\\"Q\\\"\"}".utf8)])
+    #expect(rows.map(\.reference) == ["allot:1:2:00000000abcd", "r"])
+    try t.db.read("test") { db in
+      #expect(
+        try String.fetchAll(db, sql: "SELECT typeof(payload) FROM rows ORDER BY id") == ["blob", "blob"])
+      #expect(try String.fetchAll(db, sql: "SELECT fingerprint FROM rows ORDER BY id") == ["", "é\tx"])
+      #expect(try String?.fetchAll(db, sql: "SELECT wallet_address FROM rows ORDER BY id") == [nil, "0xé"])
+      #expect(try String.fetchOne(db, sql: "SELECT file_sha256 FROM batches") == "cd")
+      let issues = try Row.fetchAll(
+        db, sql: "SELECT column_name, field, severity, code, message, value FROM row_issues ORDER BY id")
+      #expect(issues.map { $0["column_name"] as String? } == [nil, "Ünï"])
+      #expect(issues.map { $0["value"] as String? } == [nil, ""])
+      #expect(issues.map { $0["message"] as String } == ["", "m"])
+      #expect(issues.map { $0["severity"] as String } == ["warning", "error"])
+    }
+  }
+}
