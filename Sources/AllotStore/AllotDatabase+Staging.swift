@@ -40,7 +40,8 @@ extension AllotDatabase {
     _ produce: (BatchStager) throws -> Void
   ) throws -> ImportSummary {
     try importBatch(
-      batch, allowDuplicates: allowDuplicates, now: now, earlierRowsInMemory: EarlierRows.memoryLimit, produce)
+      batch, allowDuplicates: allowDuplicates, now: now, earlierRowsInMemory: EarlierRows.memoryLimit, produce
+    )
   }
 
   /// `importBatch` keeping the fingerprints of at most `earlierRowsInMemory` earlier rows in memory
