@@ -32,8 +32,11 @@ public enum RowTransition {
     case .retryWait:
       return [.inFlight, .failed]
     case .inFlight:
-      // `pending`: the request was refused before Magna did anything (401/403: the run stops).
-      return [.succeeded, .failed, .retryWait, .unknown, .pending]
+      // `pending`: the request was refused before Magna did anything (401/403: the run stops), or a row
+      // marked ahead was never sent (the run stops). `in_flight` → `in_flight`: a row marked ahead whose
+      // request has not left yet is stamped again.
+      // `retry_wait`: a row marked ahead was never sent (the run stops), back to its retry.
+      return [.succeeded, .failed, .retryWait, .unknown, .pending, .inFlight]
     case .unknown:
       // `unknown` → `unknown`: a re-check that found nothing yet is rescheduled.
       return [.succeeded, .pending, .failed, .unknown]

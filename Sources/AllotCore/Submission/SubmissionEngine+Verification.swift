@@ -1,4 +1,11 @@
 extension SubmissionEngine {
+  /// Reads the `unknown` rows due for a check at `now` (at most 512) and verifies them.
+  func verifyDue(now: Double) async throws -> ChildResult {
+    let due = try await store.verifiableRows(batch: options.batch, now: now, limit: 512)
+    guard !due.isEmpty else { return .verified(states: [], unauthorized: nil) }
+    return try await verify(due)
+  }
+
   /// Checks `unknown` rows against Magna: lists the token's allocations (filtered by wallet when the
   /// row has one) and looks for each row's reference. Found → `succeeded` with the id and key. Not found
   /// → re-checked later; after `verifyChecks` checks, the last one past the request deadline, → back to

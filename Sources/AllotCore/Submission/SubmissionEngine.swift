@@ -30,17 +30,87 @@ public struct SubmissionEngine: Sendable {
 
   /// What a finished child task reports to the scheduler.
   enum ChildResult: Sendable {
-    /// A create request ended; the row is now in `state`.
-    case sent(state: RowState, verifiable: Bool, unauthorized: (status: Int, message: String)?)
-    /// A verification sweep ended; the states the rows reached.
+    /// A create request ended; `update` (its outcome, not committed yet) and how long it took.
+    case sent(update: RowUpdate, duration: Double, unauthorized: (status: Int, message: String)?)
+    /// A verification sweep ended (committed); the states the rows reached (empty: nothing was due).
     case verified(states: [RowState], unauthorized: (status: Int, message: String)?)
+    /// A group commit ended.
+    case committed(CommitResult)
+    /// A timer ran out (the rate limit allows the next request).
+    case tick
   }
 
+  /// A row marked `in_flight` in a committed transaction whose request has not left yet.
+  struct ReadyRow: Sendable {
+    /// The row as stored now (`in_flight`, attempt counted, `sentAt` stamped).
+    var row: SubmissionRow
+    /// The row before it was marked (to put it back if it is not sent).
+    var previous: SubmissionRow
+    var body: [UInt8]
+  }
+
+  /// One transaction's worth of work, gathered by the scheduler and run by a child task.
+  struct CommitJob: Sendable {
+    /// Outcomes of finished requests.
+    var outcomes: [RowUpdate] = []
+    /// Rows (from the read-ahead queue) to mark `in_flight`.
+    var claim: [SubmissionRow] = []
+    /// Rows to mark in all, the queue's first, then rows read by `fetchLimit`.
+    var claimWanted = 0
+    /// When set (the queue is empty), reads up to this many sendable rows first.
+    var fetchLimit: Int?
+    /// Ready rows that waited too long: their `sentAt` is stamped again before they leave.
+    var restamp: [ReadyRow] = []
+    /// Ready rows that will not be sent (the run stops): back to the state they were in.
+    var release: [ReadyRow] = []
+
+    var isEmpty: Bool {
+      outcomes.isEmpty && claim.isEmpty && fetchLimit == nil && restamp.isEmpty && release.isEmpty
+    }
+  }
+
+  struct CommitResult: Sendable {
+    /// Rows now committed `in_flight`, to send.
+    var ready: [ReadyRow]
+    /// Rows read but not marked: the read-ahead queue.
+    var unclaimed: [SubmissionRow]
+    /// Rows the read returned (nil: no read), and whether it returned as many as it asked for.
+    var fetched: Int?
+    var fetchedAll: Bool
+    /// The outcomes now committed.
+    var outcomes: [RowUpdate]
+    /// How long the commit took.
+    var duration: Double
+  }
+
+  /// The longest a ready row may wait before its request leaves; past it, its `sentAt` is stamped again
+  /// first, so `sentAt` is never more than this before the request leaves (verification counts the request
+  /// deadline from `sentAt`; `allot submit` gives that deadline a margin of a second).
+  static let launchWindow = 0.25
+  /// Ready rows are kept for about this many seconds of sending (at most `concurrency`), so a slot that frees
+  /// while a commit is on its way to disk is refilled at once.
+  static let readAhead = 0.05
+  /// Rows read per query of sendable rows.
+  static let fetchChunk = 256
+  /// Outcomes are committed once this many wait, or the first has waited this long (while rows marked
+  /// ahead remain; an outcome not committed at a crash leaves its row `in_flight` → `unknown` → verified).
+  static let outcomesPerCommit = 64
+  static let outcomeDelay = 0.02
+  /// How often to look again for sendable or verifiable rows that have come due while busy.
+  static let recheckInterval = 0.5
+
   /// Runs until no row is `pending`, `retry_wait` or verifiable `unknown`, or until stopped.
+  ///
+  /// Pipelined: outcomes and the marking of the next rows `in_flight` are committed together, one
+  /// transaction at a time, while requests are out. A few rows (the ones that will fill the next free
+  /// slots) are marked ahead, so a request leaves as soon as a slot frees instead of after an fsync. An
+  /// outcome not committed yet at a crash leaves its row `in_flight` → `unknown` → verified; a row marked
+  /// ahead and never sent is put back when the run stops, or after a crash found absent by verification.
   public func run(progress: @escaping @Sendable (SubmissionProgress) -> Void = { _ in }) async throws
     -> SubmissionReport
   {
     let batch = options.batch
+    let concurrency = options.concurrency
     let start = await clock.now()
     let recovered = try await store.recoverInFlight(batch: batch, now: start)
     let initial = try await store.counts(batch: batch)
@@ -55,106 +125,277 @@ public struct SubmissionEngine: Sendable {
     try await withThrowingTaskGroup(of: ChildResult.self) { group in
       var sending = 0
       var verifying = false
+      var committing = false
+      var ticking = false
+      var stopping = false
+      /// Rows read ahead (still `pending`/`retry_wait` in the store), in order.
+      var queue: [SubmissionRow] = []
+      var queueHead = 0
+      /// Rows committed `in_flight`, waiting for a slot.
+      var ready: [ReadyRow] = []
+      var readyHead = 0
+      var restamp: [ReadyRow] = []
+      /// Outcomes not committed yet, and when the first of them came.
+      var outcomes: [RowUpdate] = []
+      var outcomesSince = 0.0
+      /// Whether the store may hold sendable rows the queue does not (cleared by a short read).
+      var fetchNeeded = true
+      var lastFetch = -Double.infinity
+      var probeNeeded = true
+      var lastProbe = -Double.infinity
+      /// Mean request duration (moving average), nil before the first answer.
+      var latency: Double?
 
       func absorb(_ result: ChildResult) async {
         switch result {
-        case .sent(let state, let verifiable, let unauthorized):
+        case .sent(let update, let duration, let unauthorized):
           sending -= 1
-          tally.settle(state: state, verifiable: verifiable)
+          if outcomes.isEmpty { outcomesSince = await clock.now() }
+          outcomes.append(update)
+          tally.settle(state: update.to, verifiable: update.to != .unknown || update.nextAttemptAt != nil)
+          latency = latency.map { $0 * 0.9 + duration * 0.1 } ?? duration
           if let unauthorized, case .finished = ending {
             ending = .unauthorized(status: unauthorized.status, message: unauthorized.message)
           }
+          tally.progress.inFlight = sending
+          progress(tally.snapshot(now: await clock.now()))
         case .verified(let states, let unauthorized):
           verifying = false
           for s in states { tally.settle(state: s, verifiable: true, fromUnknown: true) }
+          if !states.isEmpty {
+            // Rows may be `pending` again, and more may be due than one sweep takes.
+            fetchNeeded = true
+            probeNeeded = true
+          }
           if let unauthorized, case .finished = ending {
             ending = .unauthorized(status: unauthorized.status, message: unauthorized.message)
           }
+          if !states.isEmpty { progress(tally.snapshot(now: await clock.now())) }
+        case .committed(let result):
+          committing = false
+          if readyHead > 0 && readyHead == ready.count {
+            ready.removeAll(keepingCapacity: true)
+            readyHead = 0
+          }
+          ready += result.ready
+          if result.fetched != nil {
+            // The queue was empty when the read was made.
+            queue = result.unclaimed
+            queueHead = 0
+            lastFetch = await clock.now()
+            fetchNeeded = result.fetchedAll
+          }
+          for u in result.outcomes {
+            switch u.to {
+            case .pending, .retryWait: fetchNeeded = true
+            case .unknown where u.nextAttemptAt != nil: probeNeeded = true
+            default: break
+            }
+          }
+        case .tick:
+          ticking = false
         }
-        tally.progress.inFlight = sending
-        progress(tally.snapshot(now: await clock.now()))
       }
 
       scheduling: while true {
-        if Task.isCancelled {
-          ending = .cancelled
-          break scheduling
-        }
-        if case .unauthorized = ending { break scheduling }
-        if await control.stopRequested {
-          ending = .stopped
-          break scheduling
+        if !stopping {
+          if Task.isCancelled {
+            ending = .cancelled
+          } else if case .unauthorized = ending {
+          } else if await control.stopRequested {
+            ending = .stopped
+          }
+          if case .finished = ending {} else { stopping = true }
         }
         let now = await clock.now()
-        var started = false
 
-        if !verifying {
-          let due = try await store.verifiableRows(batch: batch, now: now, limit: 512)
-          if !due.isEmpty {
+        if !stopping {
+          // Fill free slots with ready rows.
+          var firsts = 0
+          while sending < concurrency, readyHead < ready.count, limiter.permitted(now: now, wanted: 1) > 0 {
+            let next = ready[readyHead]
+            readyHead += 1
+            if now - (next.row.sentAt ?? now) > Self.launchWindow {
+              restamp.append(next)
+              continue
+            }
+            limiter.consume(1, now: now)
+            if next.row.attempts == 1 { firsts += 1 }
+            group.addTask { try await self.send(next.row, body: next.body) }
+            sending += 1
+            tally.progress.requests += 1
+          }
+          tally.progress.inFlight = sending
+          if firsts > 0 { await retries.recordFirstRequests(firsts) }
+
+          if !verifying, probeNeeded || now >= lastProbe + Self.recheckInterval {
             verifying = true
-            started = true
-            group.addTask { try await self.verify(due) }
+            probeNeeded = false
+            lastProbe = now
+            group.addTask { try await self.verifyDue(now: now) }
           }
         }
 
-        let free = options.concurrency - sending
-        let permitted = limiter.permitted(now: now, wanted: free)
-        if free > 0, permitted > 0 {
-          let rows = try await store.sendableRows(batch: batch, now: now, limit: permitted)
-          if !rows.isEmpty {
-            var claims: [RowUpdate] = []
-            var bodies: [(SubmissionRow, [UInt8], Bool)] = []
-            claims.reserveCapacity(rows.count)
-            for row in rows {
-              let (body, withRef) = requestBody(for: row)
-              claims.append(
-                RowUpdate(
-                  rowId: row.id, from: row.state, to: .inFlight, reason: .send, nextAttemptAt: nil,
-                  sentBody: body, referenceSent: withRef, sentAt: now, attemptsDelta: 1))
-              bodies.append((row, body, withRef))
+        // Group commit: one transaction at a time, started when rows must be marked soon, when outcomes
+        // have waited long enough, or when nothing else is going on.
+        let backlog = ready.count - readyHead
+        let ahead = options.rate == nil ? readyTarget(latency: latency) : 0
+        let commitDue =
+          stopping || options.rate != nil || sending == 0 || !restamp.isEmpty
+          || concurrency - sending > backlog || backlog * 2 < ahead
+          || outcomes.count >= Self.outcomesPerCommit
+          || (!outcomes.isEmpty && now - outcomesSince >= Self.outcomeDelay)
+        if !committing, commitDue {
+          var job = CommitJob()
+          swap(&job.outcomes, &outcomes)
+          if stopping {
+            // Rows marked but not sent go back to the state they were in.
+            job.release = Array(ready[readyHead...]) + restamp
+            ready.removeAll()
+            readyHead = 0
+            restamp.removeAll()
+          } else {
+            swap(&job.restamp, &restamp)
+            let free = concurrency - sending
+            let target: Int
+            if options.rate == nil {
+              target = free + ahead
+            } else {
+              target = min(free, limiter.permitted(now: now, wanted: free))
             }
-            // Committed before any request leaves.
-            try await store.apply(claims)
-            limiter.consume(rows.count, now: now)
-            let firsts = rows.reduce(0) { $0 + ($1.attempts == 0 ? 1 : 0) }
-            if firsts > 0 { await retries.recordFirstRequests(firsts) }
-            for (row, body, withRef) in bodies {
-              var sentRow = row
-              sentRow.attempts += 1
-              sentRow.referenceSent = withRef
-              sentRow.sentAt = now
-              sentRow.state = .inFlight
-              group.addTask { try await self.send(sentRow, body: body) }
-              sending += 1
-              tally.progress.requests += 1
+            let want = max(0, target - (ready.count - readyHead) - job.restamp.count)
+            let take = min(want, queue.count - queueHead)
+            if take > 0 {
+              job.claim = Array(queue[queueHead..<(queueHead + take)])
+              queueHead += take
+              if queueHead == queue.count {
+                queue.removeAll()
+                queueHead = 0
+              }
             }
-            tally.progress.inFlight = sending
-            started = true
+            job.claimWanted = want
+            if take < want, queueHead == queue.count, fetchNeeded || now >= lastFetch + Self.recheckInterval {
+              job.fetchLimit = max(Self.fetchChunk, want - take)
+            }
+          }
+          if !job.isEmpty {
+            committing = true
+            group.addTask { try await self.commit(job) }
           }
         }
-        if started { continue scheduling }
 
-        // Nothing to start right now.
-        if free > 0, permitted == 0, let next = limiter.nextPermitted {
-          // Held back only by the rate: wait for the next slot.
-          if try await pause(until: next) { continue scheduling }
+        if !stopping, !ticking, options.rate != nil, sending > 0 || verifying || committing,
+          limiter.permitted(now: now, wanted: 1) == 0, let next = limiter.nextPermitted,
+          sending < concurrency
+        {
+          // Held back by the rate while requests are out: wake up when the next one may start.
+          ticking = true
+          group.addTask {
+            try await self.clock.sleep(until: next)
+            return .tick
+          }
         }
-        if sending > 0 || verifying {
+
+        if sending > 0 || verifying || committing {
           if let result = try await group.next() { await absorb(result) }
           continue scheduling
         }
-        guard let wake = try await store.nextWakeTime(batch: batch) else { break scheduling }
-        _ = try await pause(until: wake)
-      }
+        if ticking {
+          // Only the timer is left: nothing else can happen before it.
+          if let result = try await group.next() { await absorb(result) }
+          continue scheduling
+        }
 
-      // Stop starting; finish what is in flight (cancellation reaches the children on a second Ctrl-C).
-      while let result = try await group.next() { await absorb(result) }
+        // Nothing running, nothing to record.
+        if stopping { break scheduling }
+        if limiter.permitted(now: now, wanted: 1) == 0, let next = limiter.nextPermitted {
+          // Held back only by the rate: wait for the next slot.
+          if try await pause(until: next) { continue scheduling }
+        }
+        if readyHead < ready.count || queueHead < queue.count { continue scheduling }
+        guard let wake = try await store.nextWakeTime(batch: batch) else { break scheduling }
+        if try await pause(until: wake) {
+          fetchNeeded = true
+          probeNeeded = true
+        }
+      }
     }
 
     let counts = try await store.counts(batch: batch)
     if Task.isCancelled { ending = .cancelled }
     return SubmissionReport(
       ending: ending, recovered: recovered, progress: tally.snapshot(now: await clock.now()), counts: counts)
+  }
+
+  /// Rows to keep marked ahead of the free slots: those that free within ``readAhead`` seconds.
+  func readyTarget(latency: Double?) -> Int {
+    let c = options.concurrency
+    guard let latency, latency > 0 else { return c }
+    let n = (Double(c) * Self.readAhead / latency).rounded(.up)
+    return n >= Double(c) ? c : max(1, Int(n))
+  }
+
+  /// One transaction: reads sendable rows if asked, then records outcomes, marks rows `in_flight`,
+  /// stamps again or puts back ready rows.
+  func commit(_ job: CommitJob) async throws -> ChildResult {
+    let startedAt = await clock.now()
+    var candidates = job.claim
+    var unclaimed: [SubmissionRow] = []
+    var fetched: Int?
+    var full = false
+    if let fetchLimit = job.fetchLimit {
+      // The rows taken from the queue are still `pending` in the store: read past them.
+      let limit = fetchLimit + job.claim.count
+      var rows = try await store.sendableRows(batch: options.batch, now: startedAt, limit: limit)
+      full = rows.count >= limit
+      if !job.claim.isEmpty {
+        let taken = Set(job.claim.map(\.id))
+        rows.removeAll { taken.contains($0.id) }
+      }
+      fetched = rows.count
+      let take = max(0, job.claimWanted - candidates.count)
+      candidates += rows.prefix(take)
+      unclaimed = Array(rows.dropFirst(take))
+    }
+    let now = await clock.now()
+    var updates = job.outcomes
+    updates.reserveCapacity(
+      job.outcomes.count + candidates.count + job.restamp.count + job.release.count)
+    var ready: [ReadyRow] = []
+    ready.reserveCapacity(job.restamp.count + candidates.count)
+    for var r in job.restamp {
+      updates.append(
+        RowUpdate(
+          rowId: r.row.id, from: .inFlight, to: .inFlight, reason: .send, nextAttemptAt: nil, sentAt: now))
+      r.row.sentAt = now
+      ready.append(r)
+    }
+    for row in candidates {
+      let (body, withRef) = requestBody(for: row)
+      updates.append(
+        RowUpdate(
+          rowId: row.id, from: row.state, to: .inFlight, reason: .send, nextAttemptAt: nil,
+          sentBody: body, referenceSent: withRef, sentAt: now, attemptsDelta: 1))
+      var sent = row
+      sent.attempts += 1
+      sent.referenceSent = withRef
+      sent.sentAt = now
+      sent.state = .inFlight
+      sent.nextAttemptAt = nil
+      ready.append(ReadyRow(row: sent, previous: row, body: body))
+    }
+    for r in job.release {
+      updates.append(
+        RowUpdate(
+          rowId: r.row.id, from: .inFlight, to: r.previous.state, reason: .send,
+          nextAttemptAt: r.previous.nextAttemptAt, attemptsDelta: -1))
+    }
+    if !updates.isEmpty { try await store.apply(updates) }
+    let finishedAt = await clock.now()
+    return .committed(
+      CommitResult(
+        ready: ready, unclaimed: unclaimed, fetched: fetched, fetchedAll: full,
+        outcomes: job.outcomes, duration: finishedAt - startedAt))
   }
 
   /// Sleeps until `deadline`, in short steps so a stop request is noticed. False when stopped early.
@@ -175,18 +416,15 @@ public struct SubmissionEngine: Sendable {
     return (body, true)
   }
 
-  /// One create request and the recording of its outcome.
+  /// One create request and the classification of its outcome (committed by the scheduler's next commit).
   func send(_ row: SubmissionRow, body: [UInt8]) async throws -> ChildResult {
     let startedAt = await clock.now()
     let outcome = await api.createAllocation(body: body)
     let finishedAt = await clock.now()
     let update = await classify(row: row, outcome: outcome, startedAt: startedAt, finishedAt: finishedAt)
-    try await store.apply(update)
     var unauthorized: (Int, String)?
     if case .unauthorized(let status, _, let message) = outcome { unauthorized = (status, message) }
-    return .sent(
-      state: update.to, verifiable: update.to != .unknown || update.nextAttemptAt != nil,
-      unauthorized: unauthorized)
+    return .sent(update: update, duration: finishedAt - startedAt, unauthorized: unauthorized)
   }
 
   /// The outcome mapping of issue 3 §4.

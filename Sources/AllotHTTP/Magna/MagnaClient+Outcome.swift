@@ -18,6 +18,9 @@ extension MagnaClient {
   {
     switch status {
     case 200..<300:
+      if let created = CreatedAnswerScanner.created(body) {
+        return .created(id: created.id, key: created.key ?? "")
+      }
       if let envelope = try? JSONDecoder().decode(MagnaEnvelope<CreatedAllocation>.self, from: Data(body)),
         envelope.isProcessed != false, let result = envelope.result, !result.id.isEmpty
       {

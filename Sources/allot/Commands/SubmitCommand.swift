@@ -71,7 +71,7 @@ struct SubmitCommand: AsyncParsableCommand {
     }
     if dryRun { return try dryRunReport(db) }
 
-    let configuration: MagnaClientConfiguration
+    var configuration: MagnaClientConfiguration
     do {
       configuration = try MagnaClientConfiguration.fromEnvironment(
         requestTimeout: .milliseconds(Int64(requestTimeout * 1000)))
@@ -80,6 +80,8 @@ struct SubmitCommand: AsyncParsableCommand {
       throw ExitStatus.configuration
     }
 
+    // One pooled keep-alive connection per request slot (no request waits for a connection).
+    configuration.maxConnections = max(configuration.maxConnections, concurrency)
     let options = SubmissionOptions(
       batch: batch, concurrency: concurrency, rate: rate, retry: RetryPolicy(maxAttempts: maxAttempts),
       sendReference: !noRefAttribute, requestDeadline: requestTimeout + 1)
