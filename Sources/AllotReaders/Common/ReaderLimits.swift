@@ -10,6 +10,10 @@ public struct ReaderLimits: Sendable, Hashable {
   public var maxCellBytes: Int = 1 << 20
   /// Deepest XML element nesting accepted.
   public var maxXMLDepth: Int = 256
+  /// Worksheets and shared strings are read with allot's own XML scanner (`XMLPartScanner`), several
+  /// times faster than libxml2; set to true to read every part with libxml2 (used by tests and the
+  /// fuzzer to compare the two).
+  public var libxml2Only = false
 
   public init() {}
   public static let `default` = ReaderLimits()

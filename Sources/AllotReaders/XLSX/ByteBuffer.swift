@@ -23,6 +23,11 @@ final class ByteBuffer {
     count += bytes.count
   }
 
+  /// Makes room for `n` bytes in all (`base` may move).
+  func reserve(_ n: Int) {
+    if n > capacity { grow(to: n) }
+  }
+
   /// Keeps the first `n` bytes.
   func truncate(to n: Int) { count = max(0, min(n, count)) }
 

@@ -20,6 +20,29 @@ extension XLSXArchive {
     try parser.finish()
   }
 
+  /// Parses a big part (a worksheet or the shared strings) with `XMLPartScanner`, or with libxml2
+  /// when `limits.libxml2Only` is set; `afterChunk` runs after each chunk.
+  func scan(_ path: String, with handler: some XMLEventHandler, afterChunk: () throws -> Void = {}) throws {
+    if limits.libxml2Only {
+      let parser = try XMLStreamParser(
+        handler: handler, file: displayName, part: path, maxDepth: limits.maxXMLDepth)
+      try stream(path) { chunk in
+        try parser.feed(chunk)
+        try afterChunk()
+      }
+      try parser.finish()
+    } else {
+      let scanner = XMLPartScanner(
+        handler: handler, file: displayName, part: path, maxDepth: limits.maxXMLDepth,
+        maxPendingBytes: limits.maxCellBytes + (1 << 16))
+      try stream(path) { chunk in
+        try scanner.feed(chunk)
+        try afterChunk()
+      }
+      try scanner.finish()
+    }
+  }
+
   /// The relationships of the part `source` (`""` for the package root), targets resolved to archive
   /// paths. Missing `.rels` part → empty.
   func relationships(of source: String) throws -> [XLSXRelationship] {
@@ -209,7 +232,8 @@ final class SharedStringsHandler: XMLEventHandler {
       failure = ReaderError(
         code: "cell.too_large", file: file,
         message:
-          "shared string \(strings.count + 1) is \(ReaderLimits.cellSizeHint(maxCellBytes)); the file was not read")
+          "shared string \(strings.count + 1) is \(ReaderLimits.cellSizeHint(maxCellBytes)); the file was not read"
+      )
       failed = true
     }
   }

@@ -4,7 +4,8 @@ import AllotCore
 ///
 /// The zip is read in place with ZIPFoundation (never extracted to disk, size and ratio capped) and
 /// every part is parsed with libxml2's SAX2 push parser, chunk by chunk: a worksheet is streamed row by
-/// row, only the shared-strings table is held in memory.
+/// row, only the shared-strings table is held in memory. The table is parsed on a second thread while
+/// the sheet is read (see `SharedStringsLoader`); no row is handed on before it is loaded.
 public struct XLSXReader: SheetReader {
   public var format: WorkbookFormat { .xlsx }
   /// The workbook's date system (`date1904` in `workbookPr`).
@@ -15,7 +16,7 @@ public struct XLSXReader: SheetReader {
   private let archive: XLSXArchive
   private let limits: ReaderLimits
   private let sheetList: [(info: SheetInfo, part: String)]
-  private let sharedStrings: [String]
+  private let sharedStrings: SharedStringsLoader
   private let dateStyles: [Bool]
 
   public init(path: String, limits: ReaderLimits = .default) throws(ReaderError) {
@@ -56,11 +57,16 @@ public struct XLSXReader: SheetReader {
       if let ssPart = rels.first(where: { $0.kind == "sharedStrings" && !$0.external })?.target
         ?? Self.existing(archive, XLSXArchive.folder(of: workbookPart) + "sharedStrings.xml")
       {
-        let ss = SharedStringsHandler(file: name, maxCellBytes: limits.maxCellBytes)
-        try archive.parse(ssPart, with: ss)
-        sharedStrings = ss.strings
+        guard archive.contains(ssPart) else {
+          throw ReaderError(
+            code: "xlsx.missing_part", file: name,
+            message:
+              "\(name) is not a readable .xlsx file (the part \(ssPart) is missing); open it in Excel and save it again as .xlsx or .csv"
+          )
+        }
+        sharedStrings = SharedStringsLoader(archive: archive, part: ssPart, maxCellBytes: limits.maxCellBytes)
       } else {
-        sharedStrings = []
+        sharedStrings = SharedStringsLoader()
       }
       if let stylesPart = rels.first(where: { $0.kind == "styles" && !$0.external })?.target
         ?? Self.existing(archive, XLSXArchive.folder(of: workbookPart) + "styles.xml")
@@ -92,18 +98,37 @@ public struct XLSXReader: SheetReader {
       )
     }
     let handler = XLSXSheetHandler(
-      sharedStrings: sharedStrings, dateStyles: dateStyles, dateSystem: dateSystem,
+      sharedStrings: try sharedStrings.ready(), dateStyles: dateStyles, dateSystem: dateSystem,
       file: archive.displayName, sheet: sheet.name, limits: limits)
-    let parser = try XMLStreamParser(
-      handler: handler, file: archive.displayName, part: part, maxDepth: limits.maxXMLDepth)
-    try archive.stream(part) { chunk in
-      try parser.feed(chunk)
-      try Self.drain(handler, body)
+    var tableLoaded = false
+    /// Resolves the placeholders once the table is there; waits for it when `wait` is set.
+    func resolve(wait: Bool) throws(ReaderError) -> Bool {
+      if tableLoaded { return true }
+      guard let table = wait ? try sharedStrings.wait() : try sharedStrings.ready() else { return false }
+      handler.resolve(table)
+      tableLoaded = true
+      if let failure = handler.failure { throw failure }
+      return true
     }
-    try parser.finish()
+    do {
+      try archive.scan(part, with: handler) {
+        // Rows wait for the shared strings; a bounded number of them, then the reader waits too.
+        guard try resolve(wait: handler.pending.count >= Self.maxRowsWaitingForStrings) else { return }
+        try Self.drain(handler, body)
+      }
+    } catch let error as ReaderError {
+      // The error the file would have shown first wins: the shared strings (read before any sheet)
+      // or a bad shared-string reference earlier in the sheet.
+      if !tableLoaded { _ = try resolve(wait: true) }
+      throw error
+    }
+    _ = try resolve(wait: true)
     try Self.drain(handler, body)
     return []
   }
+
+  /// How many parsed rows may wait for the shared-strings table before the reader waits for it.
+  static let maxRowsWaitingForStrings = 32_768
 
   private static func drain(_ handler: XLSXSheetHandler, _ body: (SheetRow) throws -> Void) throws {
     guard !handler.pending.isEmpty else { return }

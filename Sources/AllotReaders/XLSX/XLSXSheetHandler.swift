@@ -2,6 +2,10 @@ import AllotCore
 
 /// SAX handler of a worksheet part: turns `<row>`/`<c>` events into `SheetRow`s, one at a time, kept
 /// in `pending` until the reader hands them on (after each parsed chunk).
+///
+/// The shared-strings table may still be loading on another thread when the sheet's first rows are
+/// parsed: a shared-string cell is then kept as a placeholder and listed in `unresolved`, and
+/// `resolve(_:)` fills every placeholder once the table is there (rows are not handed on before).
 final class XLSXSheetHandler: XMLEventHandler {
   private enum CellType {
     case number, sharedString, inlineString, formulaString, boolean, error, isoDate
@@ -11,7 +15,11 @@ final class XLSXSheetHandler: XMLEventHandler {
   @exclusivity(unchecked) private(set) var failure: ReaderError?
   @exclusivity(unchecked) private(set) var failed = false
 
-  private let sharedStrings: [String]
+  /// The shared-strings table, nil until it is ready.
+  private var sharedStrings: [String]?
+  /// Placeholder cells waiting for the table: index in `pending`, column, shared-string index.
+  @exclusivity(unchecked) private(set) var unresolved: [(row: Int, column: Int, index: Int)] = []
+  @exclusivity(unchecked) private var rowFixups: [(column: Int, index: Int)] = []
   private let dateStyles: [Bool]
   private let dateSystem: DateSystem
   private let file: String
@@ -43,7 +51,7 @@ final class XLSXSheetHandler: XMLEventHandler {
   private let tBuffer = ByteBuffer()
 
   init(
-    sharedStrings: [String], dateStyles: [Bool], dateSystem: DateSystem, file: String, sheet: String,
+    sharedStrings: [String]?, dateStyles: [Bool], dateSystem: DateSystem, file: String, sheet: String,
     limits: ReaderLimits
   ) {
     self.sharedStrings = sharedStrings
@@ -126,6 +134,7 @@ final class XLSXSheetHandler: XMLEventHandler {
   private func startRow(_ attributes: XMLAttributes) {
     inRow = true
     cells.removeAll(keepingCapacity: true)
+    rowFixups.removeAll(keepingCapacity: true)
     nextColumn = 0
     if let r = attributes.value("r").flatMap({ XLSXText.integer($0) }), r > 0 {
       rowNumber = r
@@ -139,10 +148,55 @@ final class XLSXSheetHandler: XMLEventHandler {
   private func endRow() {
     inRow = false
     lastRowNumber = rowNumber
+    if !rowFixups.isEmpty, let table = sharedStrings {
+      // The table arrived while this row was being parsed.
+      for fixup in rowFixups {
+        guard fixup.index < table.count else {
+          fail(badSharedString(String(fixup.index), row: rowNumber, column: fixup.column))
+          return
+        }
+        cells[fixup.column] = .text(table[fixup.index])
+      }
+      rowFixups.removeAll(keepingCapacity: true)
+    }
     while let last = cells.last, last.isEmpty { cells.removeLast() }
     if !cells.isEmpty {
+      for fixup in rowFixups where fixup.column < cells.count {
+        unresolved.append((pending.count, fixup.column, fixup.index))
+      }
       pending.append(SheetRow(rowNumber: rowNumber, cells: cells))
     }
+    rowFixups.removeAll(keepingCapacity: true)
+  }
+
+  /// Fills the placeholders of `pending` from the shared-strings table (and resolves later cells
+  /// directly). Rows that turn out blank are dropped and trailing empty cells trimmed, as when the
+  /// table was there from the start. An index beyond the table fails with `xlsx.bad_shared_string`.
+  func resolve(_ table: [String]) {
+    sharedStrings = table
+    guard !unresolved.isEmpty else { return }
+    defer { unresolved.removeAll() }
+    var lastRow = -1
+    var blankRows = false
+    for fixup in unresolved {
+      guard fixup.index < table.count else {
+        fail(badSharedString(String(fixup.index), row: pending[fixup.row].rowNumber, column: fixup.column))
+        return
+      }
+      pending[fixup.row].cells[fixup.column] = .text(table[fixup.index])
+      if fixup.row != lastRow {
+        if lastRow >= 0 { blankRows = trim(lastRow) || blankRows }
+        lastRow = fixup.row
+      }
+    }
+    if lastRow >= 0 { blankRows = trim(lastRow) || blankRows }
+    if blankRows { pending.removeAll { $0.cells.isEmpty } }
+  }
+
+  /// Trims the trailing empty cells of `pending[index]`; true when nothing is left.
+  private func trim(_ index: Int) -> Bool {
+    while let last = pending[index].cells.last, last.isEmpty { pending[index].cells.removeLast() }
+    return pending[index].cells.isEmpty
   }
 
   // MARK: - Cells
@@ -185,7 +239,9 @@ final class XLSXSheetHandler: XMLEventHandler {
         ReaderError(
           code: "row.too_many_cells", file: file, sheet: sheet, row: rowNumber,
           column: ColumnName.letters(min(column, 1 << 20)),
-          message: "the row has more cells than allot reads, \(ReaderLimits.cellsPerRowHint(maxCellsPerRow)); the file was not read"))
+          message:
+            "the row has more cells than allot reads, \(ReaderLimits.cellsPerRowHint(maxCellsPerRow)); the file was not read"
+        ))
     }
   }
 
@@ -210,9 +266,16 @@ final class XLSXSheetHandler: XMLEventHandler {
     inT = false
     nextColumn = column + 1
     guard !failed else { return }
+    let waiting = rowFixups.count
     let cell = makeCell()
     if cell.kind == .empty { return }
     if column < cells.count {
+      // A later cell with the same reference replaces the earlier one, placeholder or not.
+      if rowFixups.contains(where: { $0.column == column }) {
+        let new = rowFixups.count > waiting ? rowFixups.removeLast() : nil
+        rowFixups.removeAll { $0.column == column }
+        if let new { rowFixups.append(new) }
+      }
       cells[column] = cell
     } else {
       while cells.count < column { cells.append(.empty) }
@@ -228,17 +291,19 @@ final class XLSXSheetHandler: XMLEventHandler {
     guard hasV, !vBuffer.isEmpty else { return .empty }
     switch cellType {
     case .sharedString:
-      guard let index = XLSXText.integer(vBuffer.bytes), index < sharedStrings.count else {
-        fail(
-          ReaderError(
-            code: "xlsx.bad_shared_string", file: file, sheet: sheet, row: rowNumber,
-            column: ColumnName.letters(column),
-            message:
-              "the cell refers to shared string \(String(decoding: vBuffer.bytes, as: UTF8.self)), which the workbook does not have; open the file in Excel and save it again"
-          ))
+      guard let index = XLSXText.integer(vBuffer.bytes) else {
+        fail(badSharedString(String(decoding: vBuffer.bytes, as: UTF8.self), row: rowNumber, column: column))
         return .empty
       }
-      return .text(sharedStrings[index])
+      guard let table = sharedStrings else {
+        rowFixups.append((column, index))
+        return .sharedStringPlaceholder
+      }
+      guard index < table.count else {
+        fail(badSharedString(String(decoding: vBuffer.bytes, as: UTF8.self), row: rowNumber, column: column))
+        return .empty
+      }
+      return .text(table[index])
     case .formulaString, .inlineString:
       return .text(XLSXText.decode(vBuffer.bytes))
     case .boolean:
@@ -276,6 +341,14 @@ final class XLSXSheetHandler: XMLEventHandler {
     return String(decoding: UnsafeBufferPointer(rebasing: buffer.bytes[lo..<hi]), as: UTF8.self)
   }
 
+  private func badSharedString(_ reference: String, row: Int, column: Int) -> ReaderError {
+    ReaderError(
+      code: "xlsx.bad_shared_string", file: file, sheet: sheet, row: row, column: ColumnName.letters(column),
+      message:
+        "the cell refers to shared string \(reference), which the workbook does not have; open the file in Excel and save it again"
+    )
+  }
+
   private func fail(_ error: ReaderError) {
     if !failed {
       failure = error
@@ -289,4 +362,9 @@ final class XLSXSheetHandler: XMLEventHandler {
         code: "cell.too_large", file: file, sheet: sheet, row: rowNumber, column: ColumnName.letters(column),
         message: "the cell is \(ReaderLimits.cellSizeHint(maxCellBytes)); the file was not read"))
   }
+}
+
+extension Cell {
+  /// Stands for a shared-string cell until the table is loaded (not empty, so never trimmed).
+  fileprivate static let sharedStringPlaceholder = Cell(kind: .text, text: "\u{FFFF}")
 }

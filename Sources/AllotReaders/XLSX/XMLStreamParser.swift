@@ -17,6 +17,9 @@ struct XMLName {
 struct XMLAttributes {
   let base: UnsafeMutablePointer<UnsafePointer<UInt8>?>?
   let count: Int
+  /// libxml2's SAX2 (entities not substituted) reports `&amp;` in attribute values as `&#38;`;
+  /// `string(_:)` turns it back into `&`.
+  var ampersandsEscaped = false
 
   /// The value bytes of the first attribute whose local name is `name` (any namespace).
   @inline(__always) func value(_ name: StaticString) -> UnsafeBufferPointer<UInt8>? {
@@ -48,7 +51,9 @@ struct XMLAttributes {
   }
 
   func string(_ name: StaticString) -> String? {
-    value(name).map { String(decoding: $0, as: UTF8.self) }
+    guard let bytes = value(name) else { return nil }
+    let text = String(decoding: bytes, as: UTF8.self)
+    return ampersandsEscaped && text.contains("&#38;") ? text.replacing("&#38;", with: "&") : text
   }
 }
 
@@ -205,7 +210,9 @@ private let saxStartElement: startElementNsSAX2Func = {
   ctx, localname, _, uri, _, _, nbAttributes, _, attributes in
   guard let localname else { return }
   withParser(ctx) {
-    $0.start(XMLName(local: localname, uri: uri), XMLAttributes(base: attributes, count: Int(nbAttributes)))
+    $0.start(
+      XMLName(local: localname, uri: uri),
+      XMLAttributes(base: attributes, count: Int(nbAttributes), ampersandsEscaped: true))
   }
 }
 
