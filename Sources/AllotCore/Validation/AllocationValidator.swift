@@ -12,24 +12,29 @@ public struct AllocationValidator: Sendable {
   /// issues are still reported, the file-level issue is reported once).
   public let isBlocked: Bool
 
-  private let iAmount: Int
-  private let iContract: Int
-  private let iToken: Int
-  private let iCategory: Int
-  private let iName: Int
-  private let iEmail: Int
-  private let iXHandle: Int
-  private let iEmployee: Int
-  private let iDescription: Int
-  private let iUnlockSchedule: Int
-  private let iUnlockStart: Int
-  private let iVestingSchedule: Int
-  private let iVestingStart: Int
-  private let iReleaseMode: Int
-  private let iReceived: Int
-  private let iCancellable: Int
-  private let iWallet: Int
-  private let attributes: [(key: String, index: Int)]
+  let iAmount: Int
+  let iContract: Int
+  let iToken: Int
+  let iCategory: Int
+  let iName: Int
+  let iEmail: Int
+  let iXHandle: Int
+  let iEmployee: Int
+  let iDescription: Int
+  let iUnlockSchedule: Int
+  let iUnlockStart: Int
+  let iVestingSchedule: Int
+  let iVestingStart: Int
+  let iReleaseMode: Int
+  let iReceived: Int
+  let iCancellable: Int
+  let iWallet: Int
+  let attributes: [(key: String, index: Int)]
+  /// For the byte form: the allowed release modes as bytes (empty when one is not ASCII), and the
+  /// attribute columns sent and not sent (allot's own reference key).
+  let releaseModeBytes: [[UInt8]]
+  let sentAttributes: [(key: String, index: Int)]
+  let unsentAttributeColumns: [Int]
 
   public init(mapping: ColumnMapping, options: ValidationOptions) {
     self.mapping = mapping
@@ -57,6 +62,11 @@ public struct AllocationValidator: Sendable {
     iCancellable = index(.cancellable)
     iWallet = index(.walletAddress)
     attributes = mapping.attributes
+    let modes = defaults.allowedReleaseModes.map { Array($0.utf8) }
+    releaseModeBytes = modes.allSatisfy { $0.allSatisfy { $0 < 0x80 } } ? modes : []
+    sentAttributes = attributes.filter { $0.key != AllocationRequest.referenceAttributeKey }
+    unsentAttributeColumns = attributes.filter { $0.key == AllocationRequest.referenceAttributeKey }.map(
+      \.index)
   }
 
   /// Collects a row's issues with their column positions.

@@ -27,11 +27,17 @@ public struct FileValidator: Sendable {
   private var rowIssues: [Issue] = []
   private var lastRow = Int.min
   private var outOfOrder = false
-  private var firstRowOfBody: [UInt64: Int32] = [:]
+  private var firstRowOfBody = DuplicateTable()
 
   public init(options: ValidationOptions = ValidationOptions(), collectIssues: Bool = true) {
     self.options = options
     self.collectIssues = collectIssues
+  }
+
+  /// Makes room for the duplicate keys of about `rows` data rows in all (a hint: the file's size over
+  /// the size of its first rows), so that the table need not grow as the rows come.
+  public mutating func expectRows(_ rows: Int) {
+    firstRowOfBody.reserve(rows)
   }
 
   /// The resolved columns, once the header is found.
@@ -80,24 +86,40 @@ public struct FileValidator: Sendable {
     rows += 1
     if result.rowNumber < lastRow { outOfOrder = true }
     lastRow = result.rowNumber
-    if let key = result.duplicateKey {
-      if let earlier = firstRowOfBody[key] {
-        result.issues.append(
-          Issue(
-            row: result.rowNumber, column: nil, field: "row", severity: .warning, code: "row.duplicate",
-            message:
-              "Row \(result.rowNumber) repeats row \(earlier) exactly; sending both creates two allocations. Delete it if it is a copy.",
-            value: nil))
-      } else {
-        firstRowOfBody[key] = Int32(clamping: result.rowNumber)
-      }
+    if let key = result.duplicateKey, let issue = duplicate(key, row: result.rowNumber) {
+      result.issues.append(issue)
     }
-    if result.allocation != nil { valid += 1 } else { invalid += 1 }
+    if result.isValid { valid += 1 } else { invalid += 1 }
     for issue in result.issues {
       if issue.severity == .error { errors += 1 } else { warnings += 1 }
     }
     if collectIssues { rowIssues += result.issues }
     return result
+  }
+
+  /// `accept(_:)` for a valid row with no issue of its own, known by its number and duplicate key (a
+  /// row checked by `AllocationValidator.validateWithoutRequest`). Returns its `row.duplicate`
+  /// warning, if any.
+  @discardableResult
+  public mutating func acceptValid(rowNumber: Int, duplicateKey key: UInt64) -> Issue? {
+    rows += 1
+    if rowNumber < lastRow { outOfOrder = true }
+    lastRow = rowNumber
+    valid += 1
+    guard let issue = duplicate(key, row: rowNumber) else { return nil }
+    warnings += 1
+    if collectIssues { rowIssues.append(issue) }
+    return issue
+  }
+
+  /// The `row.duplicate` warning when an earlier row had the same key; else records the key.
+  private mutating func duplicate(_ key: UInt64, row: Int) -> Issue? {
+    guard let earlier = firstRowOfBody.firstRow(of: key, else: Int32(clamping: row)) else { return nil }
+    return Issue(
+      row: row, column: nil, field: "row", severity: .warning, code: "row.duplicate",
+      message:
+        "Row \(row) repeats row \(earlier) exactly; sending both creates two allocations. Delete it if it is a copy.",
+      value: nil)
   }
 
   /// The summary: counts and every issue, file-level ones first, then by row and column order.
@@ -119,7 +141,7 @@ public struct FileValidator: Sendable {
     return ValidationSummary(
       headerRow: validator?.mapping.headerRow, rows: rows, valid: valid, invalid: invalid,
       errorCount: errors + fileErrors, warningCount: warnings + fileIssues.count - fileErrors,
-      issues: fileIssues + rowIssues)
+      issues: fileIssues.isEmpty ? rowIssues : fileIssues + rowIssues)  // no copy of many row issues
   }
 
   private mutating func resolveHeader(_ row: SheetRow) {

@@ -10,19 +10,24 @@ public struct RowValidation: Sendable {
   public var duplicateKey: UInt64?
   /// True for a blank row, which is not a data row and is skipped.
   public var isBlank: Bool
+  /// True for a valid row checked without building its request
+  /// (`AllocationValidator.validateWithoutRequest`).
+  public var validWithoutRequest: Bool
 
   public init(
     rowNumber: Int, allocation: AllocationRequest?, issues: [Issue], duplicateKey: UInt64? = nil,
-    isBlank: Bool = false
+    isBlank: Bool = false, validWithoutRequest: Bool = false
   ) {
     self.rowNumber = rowNumber
     self.allocation = allocation
     self.issues = issues
     self.duplicateKey = duplicateKey
     self.isBlank = isBlank
+    self.validWithoutRequest = validWithoutRequest
   }
 
-  public var isValid: Bool { allocation != nil }
+  /// True when the row can be sent.
+  public var isValid: Bool { allocation != nil || validWithoutRequest }
 }
 
 /// A fast, well-mixed 64-bit hash of a request for duplicate detection within a file (not
@@ -84,26 +89,41 @@ enum BodyHash {
         word(tag << 56 | 0xFF_FFFF)
         return
       }
-      bytes += s.utf8.count
-      word(tag << 56 | UInt64(s.utf8.count))
-      TextScan.withBytes(s) { buffer in
-        guard let base = buffer.baseAddress else { return }
-        let raw = UnsafeRawPointer(base)
-        var i = 0
-        let n = buffer.count
-        while i + 8 <= n {
-          word(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-          i += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < n {
-          tail |= UInt64(buffer[i]) << shift
-          shift += 8
-          i += 1
-        }
-        if shift > 0 { word(tail) }
+      TextScan.withBytes(s) { add(tag, $0) }
+    }
+
+    /// The same as `add(_:_:)` for a string whose UTF-8 bytes these are.
+    mutating func add(_ tag: UInt64, _ buffer: UnsafeBufferPointer<UInt8>?) {
+      guard let buffer else {
+        word(tag << 56 | 0xFF_FFFF)
+        return
       }
+      bytes += buffer.count
+      word(tag << 56 | UInt64(buffer.count))
+      guard let base = buffer.baseAddress else { return }
+      let raw = UnsafeRawPointer(base)
+      var i = 0
+      let n = buffer.count
+      while i + 8 <= n {
+        word(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        i += 8
+      }
+      // The last 1–7 bytes as one little-endian word (byte k at bits 8k).
+      guard i < n else { return }
+      var tail: UInt64 = 0
+      var shift: UInt64 = 0
+      if (n - i) & 4 != 0 {
+        tail = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
+        i += 4
+        shift = 32
+      }
+      if (n - i) & 2 != 0 {
+        tail |= UInt64(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt16.self))) << shift
+        i += 2
+        shift += 16
+      }
+      if i < n { tail |= UInt64(buffer[i]) << shift }
+      word(tail)
     }
 
     func finish() -> UInt64 { BodyHash.fmix(a) ^ BodyHash.fmix(b &+ 0x1656_67B1_9E37_79F9) }

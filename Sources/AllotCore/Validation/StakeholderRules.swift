@@ -9,7 +9,7 @@ public enum EmailRule {
   /// `local@domain.tld`: one `@`; a local part of letters, digits and ``!#$%&'*+/=?^_`{|}~.-`` without
   /// leading, trailing or doubled dots (at most 64 bytes); a domain of dot-separated labels of letters,
   /// digits and inner hyphens (non-ASCII letters allowed), the last label at least two letters.
-  static func isValid(_ bytes: String.UTF8View) -> Bool {
+  static func isValid<C: Collection<UInt8>>(_ bytes: C) -> Bool {
     guard bytes.count <= 254 else { return false }
     var at = -1
     var index = 0

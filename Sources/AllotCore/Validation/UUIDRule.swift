@@ -14,24 +14,31 @@ public enum UUIDRule {
     return .failure(.error("uuid.invalid", "\(label) is not a valid UUID: \(explain(text))"))
   }
 
-  private enum Shape { case lower, mixed, invalid }
+  enum Shape { case lower, mixed, invalid }
 
-  private static func shape(_ b: UnsafeBufferPointer<UInt8>) -> Shape {
-    guard b.count == 36 else { return .invalid }
-    var upper = false
-    for i in 0..<36 {
-      let u = b[i]
-      if i == 8 || i == 13 || i == 18 || i == 23 {
-        if u != UInt8(ascii: "-") { return .invalid }
-        continue
-      }
-      switch u {
-      case 48...57, 97...102: break
-      case 65...70: upper = true
-      default: return .invalid
+  static func shape(_ b: UnsafeBufferPointer<UInt8>) -> Shape {
+    guard b.count == 36, let p = b.baseAddress else { return .invalid }
+    let dash = UInt8(ascii: "-")
+    guard p[8] == dash, p[13] == dash, p[18] == dash, p[23] == dash else { return .invalid }
+    // Every other byte a hex digit; without branches per byte.
+    var bad: UInt8 = 0
+    var upper: UInt8 = 0
+    @inline(__always) func hex(_ from: Int, _ to: Int) {
+      for i in from..<to {
+        let u = p[i]
+        let digitOrLower: UInt8 = (u &- 48 < 10 ? 1 : 0) | (u &- 97 < 6 ? 1 : 0)
+        let capital: UInt8 = u &- 65 < 6 ? 1 : 0
+        bad |= 1 &- (digitOrLower | capital)
+        upper |= capital
       }
     }
-    return upper ? .mixed : .lower
+    hex(0, 8)
+    hex(9, 13)
+    hex(14, 18)
+    hex(19, 23)
+    hex(24, 36)
+    if bad != 0 { return .invalid }
+    return upper != 0 ? .mixed : .lower
   }
 
   /// nil when not a canonical UUID; `.some(nil)` when `bytes` is already lower case; else the lower-case text.

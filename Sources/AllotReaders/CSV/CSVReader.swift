@@ -39,6 +39,9 @@ public struct CSVReader: SheetReader {
 
   public var format: WorkbookFormat { .csv }
 
+  /// The file's size in bytes, nil when it cannot be read.
+  public var byteCount: Int64? { FileInput.size(path: path) }
+
   public func sheets() throws(ReaderError) -> [SheetInfo] {
     [SheetInfo(name: sheetName)]
   }

@@ -19,6 +19,9 @@ import AllotCore
 ///
 /// To parse a file on several threads, split it with `CSVReader.readChunks` and give each chunk its
 /// own scanner starting at that chunk's first row.
+///
+/// `consumeRecords(_:_:)` and `finishRecords(_:)` do the same but hand each row over as bytes
+/// (`CSVRecord`), without a `String` per cell; use one of the two forms for a whole input.
 public struct CSVRecordScanner: Sendable {
   public enum Decoding: Sendable, Hashable { case utf8, windows1252 }
 
@@ -43,6 +46,12 @@ public struct CSVRecordScanner: Sendable {
   private var cells: [Cell] = []
   private var lastNonEmpty = -1
   private var pending: [UInt8] = []
+  /// Byte form: the current record's cells, in the chunk or in `side`.
+  private var byteMode = false
+  private var spans: [Span] = []
+  private var side: [UInt8] = []
+  /// False when the last `decode` did not keep the bytes as they are (Windows-1252).
+  private var lastDecodeExact = true
   private var quoteRow = 0
   private var mixed = false
   private var chunkIsASCII = false
@@ -67,6 +76,28 @@ public struct CSVRecordScanner: Sendable {
   public mutating func consume(_ chunk: UnsafeRawBufferPointer, _ body: (SheetRow) throws -> Void)
     throws
   {
+    byteMode = false
+    try scan(chunk, body, { _ in })
+  }
+
+  /// Parses `chunk` like `consume(_:_:)`, handing each row over as bytes (valid during the call only).
+  public mutating func consumeRecords(
+    _ chunk: UnsafeRawBufferPointer, _ body: (CSVRecord) throws -> Void
+  ) throws {
+    byteMode = true
+    try scan(chunk, { _ in }, body)
+  }
+
+  /// Ends the input like `finish(_:)`, handing the last row over as bytes.
+  public mutating func finishRecords(_ body: (CSVRecord) throws -> Void) throws {
+    byteMode = true
+    try finish({ _ in }, body)
+  }
+
+  private mutating func scan(
+    _ chunk: UnsafeRawBufferPointer, _ rows: (SheetRow) throws -> Void,
+    _ records: (CSVRecord) throws -> Void
+  ) throws {
     let n = chunk.count
     guard n > 0, let raw = chunk.baseAddress else { return }
     let base = raw.assumingMemoryBound(to: UInt8.self)
@@ -121,7 +152,7 @@ public struct CSVRecordScanner: Sendable {
         if b == delim {
           state = .fieldStart
         } else {
-          try endRecord(body)
+          try endRecord(rows, records)
           state = b == 13 ? .afterCR : .fieldStart
         }
       case .quoted:
@@ -161,7 +192,7 @@ public struct CSVRecordScanner: Sendable {
           if b == delim {
             state = .fieldStart
           } else {
-            try endRecord(body)
+            try endRecord(rows, records)
             state = b == 13 ? .afterCR : .fieldStart
           }
         } else if b == 0 {
@@ -178,27 +209,35 @@ public struct CSVRecordScanner: Sendable {
       // The chunk ended right after a quote: keep the text before it; the next chunk decides.
       try appendPending(base + segStart, quoteAt - segStart)
     }
+    if byteMode { keepOpenRecord() }
     byteOffset += Int64(n)
   }
 
   /// Ends the input: emits the last record, or throws `csv.unterminated_quote` when a quoted value is
   /// still open.
   public mutating func finish(_ body: (SheetRow) throws -> Void) throws {
+    byteMode = false
+    try finish(body, { _ in })
+  }
+
+  private mutating func finish(
+    _ rows: (SheetRow) throws -> Void, _ records: (CSVRecord) throws -> Void
+  ) throws {
     switch state {
     case .fieldStart:
-      if !cells.isEmpty {
+      if fieldCount > 0 {
         try endField(nil, 0)
-        try endRecord(body)
+        try endRecord(rows, records)
       }
     case .afterCR:
       break
     case .unquoted, .quoteInQuoted:
       try endField(nil, 0)
-      try endRecord(body)
+      try endRecord(rows, records)
     case .quoted:
       throw ReaderError(
         code: "csv.unterminated_quote", file: fileName, row: quoteRow,
-        column: ColumnName.letters(cells.count),
+        column: ColumnName.letters(fieldCount),
         message:
           "a quoted value starts here but its closing quote (\") is missing; add the closing quote "
           + "or remove the opening one")
@@ -215,8 +254,12 @@ public struct CSVRecordScanner: Sendable {
     pending.append(contentsOf: UnsafeBufferPointer(start: p, count: count))
   }
 
+  /// Cells of the current record so far.
+  private var fieldCount: Int { byteMode ? spans.count : cells.count }
+
   @inline(__always)
   private mutating func endField(_ p: UnsafePointer<UInt8>?, _ count: Int) throws(ReaderError) {
+    if byteMode { return try endSpan(p, count) }
     if cells.count >= limits.maxCellsPerRow { throw tooManyCells() }
     if pending.isEmpty {
       guard count > 0, let p else {
@@ -245,7 +288,10 @@ public struct CSVRecordScanner: Sendable {
   }
 
   @inline(__always)
-  private mutating func endRecord(_ body: (SheetRow) throws -> Void) throws {
+  private mutating func endRecord(
+    _ body: (SheetRow) throws -> Void, _ records: (CSVRecord) throws -> Void
+  ) throws {
+    if byteMode { return try endByteRecord(records) }
     if lastNonEmpty >= 0 {
       if cells.count > lastNonEmpty + 1 { cells.removeSubrange((lastNonEmpty + 1)...) }
       do {
@@ -260,14 +306,123 @@ public struct CSVRecordScanner: Sendable {
     rowNumber += 1
   }
 
+  // MARK: - Byte form
+
+  /// A cell of the current record: `count` bytes at address `start` in the chunk being parsed, or at
+  /// `offset` in `side` when `start` is 0.
+  struct Span: Sendable {
+    var start: UInt
+    var offset: Int
+    var count: Int
+  }
+
+  @inline(__always)
+  private mutating func endSpan(_ p: UnsafePointer<UInt8>?, _ count: Int) throws(ReaderError) {
+    if spans.count >= limits.maxCellsPerRow { throw tooManyCells() }
+    if pending.isEmpty {
+      guard count > 0, let p else {
+        spans.append(Span(start: 0, offset: 0, count: 0))
+        return
+      }
+      if count > limits.maxCellBytes { throw cellTooLarge() }
+      spans.append(Span(start: UInt(bitPattern: p), offset: 0, count: count))
+    } else {
+      if let p { try appendPending(p, count) }
+      spans.append(Span(start: 0, offset: side.count, count: pending.count))
+      side.append(contentsOf: pending)
+      if pending.capacity <= 1 << 16 {
+        pending.removeAll(keepingCapacity: true)
+      } else {
+        pending = []
+      }
+    }
+    lastNonEmpty = spans.count - 1
+  }
+
+  /// At the end of a chunk, copies the cells of the record still open out of the chunk.
+  private mutating func keepOpenRecord() {
+    for i in spans.indices {
+      guard let start = UnsafePointer<UInt8>(bitPattern: spans[i].start) else { continue }
+      let count = spans[i].count
+      spans[i] = Span(start: 0, offset: side.count, count: count)
+      side.append(contentsOf: UnsafeBufferPointer(start: start, count: count))
+    }
+  }
+
+  private mutating func endByteRecord(_ body: (CSVRecord) throws -> Void) throws {
+    defer {
+      spans.removeAll(keepingCapacity: true)
+      if side.capacity <= 1 << 16 {
+        side.removeAll(keepingCapacity: true)
+      } else {
+        side = []
+      }
+      lastNonEmpty = -1
+      rowNumber += 1
+    }
+    guard lastNonEmpty >= 0 else { return }
+    let count = lastNonEmpty + 1
+    // Cells from another chunk, or a chunk with non-ASCII bytes: decode them as `consume` does, in
+    // order (the decoding may switch to Windows-1252 on the way).
+    var decoded: [Cell]? = nil
+    var exact = true
+    if !chunkIsASCII || !side.isEmpty {
+      let ascii = side.withUnsafeBufferPointer { sideBytes in
+        spans[..<count].allSatisfy { TextDecoding.isASCII(Self.bytes(of: $0, side: sideBytes)) }
+      }
+      if !ascii {
+        let copies = side.withUnsafeBufferPointer { sideBytes in
+          spans[..<count].map { Array(Self.bytes(of: $0, side: sideBytes)) }
+        }
+        let fast = chunkIsASCII
+        chunkIsASCII = false
+        lastDecodeExact = true
+        var cells: [Cell] = []
+        cells.reserveCapacity(count)
+        for bytes in copies {
+          cells.append(
+            bytes.isEmpty ? .empty : Cell(kind: .text, text: bytes.withUnsafeBufferPointer { decode($0) }))
+        }
+        exact = lastDecodeExact
+        chunkIsASCII = fast
+        decoded = cells
+      }
+    }
+    let row = rowNumber
+    try side.withUnsafeBufferPointer { sideBytes in
+      try withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<UInt8>.self, capacity: count) { cells in
+        for (i, span) in spans[..<count].enumerated() {
+          cells.initializeElement(at: i, to: Self.bytes(of: span, side: sideBytes))
+        }
+        try body(
+          CSVRecord(
+            row: ByteRow(rowNumber: row, cells: UnsafeBufferPointer(cells)), bytesAreText: exact,
+            decoded: decoded))
+      }
+    }
+  }
+
+  @inline(__always)
+  private static func bytes(of span: Span, side: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    if let start = UnsafePointer<UInt8>(bitPattern: span.start) {
+      return UnsafeBufferPointer(start: start, count: span.count)
+    }
+    if span.count == 0 { return UnsafeBufferPointer(start: nil, count: 0) }
+    return UnsafeBufferPointer(rebasing: side[span.offset..<(span.offset + span.count)])
+  }
+
   @inline(__always)
   private mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     if chunkIsASCII || TextDecoding.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
-    if decoding == .windows1252 { return TextDecoding.windows1252(bytes) }
+    if decoding == .windows1252 {
+      lastDecodeExact = false
+      return TextDecoding.windows1252(bytes)
+    }
     if let s = String(validating: bytes, as: UTF8.self) {
       sawNonASCIIUTF8 = true
       return s
     }
+    lastDecodeExact = false
     if !sawNonASCIIUTF8 {
       decoding = .windows1252
       warnings.append(
@@ -297,7 +452,7 @@ public struct CSVRecordScanner: Sendable {
     }
     return ReaderError(
       code: "cell.too_large", file: fileName, row: state == .quoted ? quoteRow : rowNumber,
-      column: ColumnName.letters(cells.count), message: message)
+      column: ColumnName.letters(fieldCount), message: message)
   }
 
   private func tooManyCells() -> ReaderError {
@@ -313,6 +468,28 @@ public struct CSVRecordScanner: Sendable {
       code: "csv.binary", file: fileName,
       message:
         "\(fileName) contains binary data (NUL bytes at byte \(offset)); it is not a text CSV file")
+  }
+}
+
+/// A row handed over by `CSVRecordScanner.consumeRecords`: its cells as bytes, valid during the call.
+public struct CSVRecord {
+  /// The row number and the bytes of each cell (trailing empty cells dropped).
+  public let row: ByteRow
+  /// True when the bytes are the cells' text as UTF-8 exactly (false when a cell was read as
+  /// Windows-1252: only `sheetRow()` then has the text).
+  public let bytesAreText: Bool
+  let decoded: [Cell]?
+
+  /// The row as `consume(_:_:)` hands it over.
+  public func sheetRow() -> SheetRow {
+    if let decoded { return SheetRow(rowNumber: row.rowNumber, cells: decoded) }
+    // Only ASCII bytes here: decoded as `consume` decodes them.
+    var cells: [Cell] = []
+    cells.reserveCapacity(row.cells.count)
+    for bytes in row.cells {
+      cells.append(bytes.isEmpty ? .empty : Cell(kind: .text, text: String(decoding: bytes, as: UTF8.self)))
+    }
+    return SheetRow(rowNumber: row.rowNumber, cells: cells)
   }
 }
 

@@ -30,7 +30,7 @@ struct ValidateCommand: ParsableCommand {
 
   func run() throws {
     let run = try ValidationRun.open(file: file, input: input, validation: validation)
-    let (summary, warnings) = try run.validate(showProgress: Console.stderrIsTerminal)
+    let (summary, warnings) = try run.validate(showProgress: Console.stderrIsTerminal, requests: false)
     var out = BufferedOutput()
     switch format {
     case .json:

@@ -7,113 +7,208 @@ import Dispatch
 #endif
 
 /// Validates a CSV file on every core: the reader cuts the file into chunks of whole records, each
-/// chunk is parsed and validated on a worker thread, and the results are merged in row order (which
-/// keeps duplicate detection and the order of issues exactly as in a sequential pass).
+/// chunk is parsed and validated on a worker thread while the reader goes on, and the results are
+/// merged in row order (which keeps duplicate detection and the order of issues exactly as in a
+/// sequential pass).
 ///
 /// The header row is found sequentially in the first chunks. A file that turns out not to be UTF-8
 /// (Windows-1252) is handed back to the sequential reader, which decides the decoding for the whole file.
+///
+/// Without `requests`, rows are checked on their bytes (`AllocationValidator.validateWithoutRequest`):
+/// a valid row comes back as its row number and duplicate key only, and only rows with an issue are
+/// built as cells and validated in full.
+///
+/// Errors surface as they would if the chunks were read in batches of `batchChunks` and each batch
+/// validated and merged before the next is read: a chunk's own error (or Windows-1252 text) first, in
+/// chunk order, then a reader error met in a later batch.
 enum ParallelCSVValidation {
   /// Thrown when the parallel pass must give way to the sequential one.
   struct FallBack: Error {}
 
-  /// Chunks validated together (a few per core keeps both cores busy while memory stays bounded).
+  /// Chunks per batch, for the order in which errors surface (see above).
   static let batchChunks = 8
 
+  /// Chunks being validated or waiting to be merged, at most: a few per core keeps every core busy
+  /// while memory stays bounded.
+  static func maxInFlight(workers: Int) -> Int { 2 * workers }
+
+  /// What a worker gives back for one chunk.
+  struct ChunkResult {
+    /// Rows validated in full, in row order.
+    var rows: [RowValidation] = []
+    /// Rows found valid on their bytes, in row order: row number and duplicate key.
+    var valid: [(row: Int, key: UInt64)] = []
+    var warnings: [ReaderWarning] = []
+    var windows1252 = false
+  }
+
+  /// What a worker needs to parse a chunk.
+  struct Dialect: Sendable {
+    let delimiter: UInt8
+    let limits: ReaderLimits
+    let fileName: String
+  }
+
+  /// One chunk on its way through a worker.
+  final class Job: @unchecked Sendable {
+    let bytes: [UInt8]
+    let firstRow: Int
+    let offset: Int64
+    let batch: Int
+    /// Written by the worker before it signals `done`.
+    var result: Result<ChunkResult, any Error> = .failure(FallBack())
+    let done = DispatchSemaphore(value: 0)
+
+    init(bytes: [UInt8], firstRow: Int, offset: Int64, batch: Int) {
+      self.bytes = bytes
+      self.firstRow = firstRow
+      self.offset = offset
+      self.batch = batch
+    }
+  }
+
+  /// Parses and validates one chunk (on a worker thread).
+  static func process(
+    _ job: Job, validator v: AllocationValidator, dialect: Dialect, requests: Bool
+  ) -> Result<ChunkResult, any Error> {
+    var scanner = CSVRecordScanner(
+      delimiter: dialect.delimiter, firstRow: job.firstRow, limits: dialect.limits,
+      fileName: dialect.fileName, byteOffset: job.offset)
+    var result = ChunkResult()
+    do {
+      if requests {
+        result.rows.reserveCapacity(4096)
+        try job.bytes.withUnsafeBytes { buf in
+          try scanner.consume(buf) { result.rows.append(v.validate(row: $0)) }
+        }
+        try scanner.finish { result.rows.append(v.validate(row: $0)) }
+      } else {
+        result.valid.reserveCapacity(4096)
+        func check(_ record: CSVRecord) {
+          if record.bytesAreText, let r = v.validateWithoutRequest(record.row), let key = r.duplicateKey {
+            result.valid.append((r.rowNumber, key))
+          } else {
+            result.rows.append(v.validate(row: record.sheetRow()))
+          }
+        }
+        try job.bytes.withUnsafeBytes { buf in try scanner.consumeRecords(buf, check) }
+        try scanner.finishRecords(check)
+      }
+      result.warnings = scanner.warnings
+      result.windows1252 = scanner.decoding == .windows1252
+      return .success(result)
+    } catch {
+      return .failure(error)
+    }
+  }
+
   static func run(
-    csv: CSVReader, validator: inout FileValidator, progress: inout ProgressLine,
+    csv: CSVReader, validator: inout FileValidator, progress: inout ProgressLine, requests: Bool = true,
     onRow: (RowValidation) throws -> Void
   ) throws -> [ReaderWarning] {
     var warnings: [ReaderWarning] = []
-    var batch: [(bytes: [UInt8], firstRow: Int, offset: Int64)] = []
-    let workers = max(1, System.activeProcessorCount)
-    let delimiter = csv.dialect.delimiter
-    let limits = csv.limits
-    let fileName = csv.fileName
+    let dialect = Dialect(delimiter: csv.dialect.delimiter, limits: csv.limits, fileName: csv.fileName)
+    let limit = maxInFlight(workers: max(1, System.activeProcessorCount))
+    var inFlight: [Job] = []
+    var chunks = 0
+    var firstChunk = (bytes: 0, row: 0)
+    // The first error of a chunk (its own, or thrown while merging it), held until its batch is read.
+    var held: (error: any Error, batch: Int)? = nil
+    var surfaced = false
 
-    func flush(_ v: AllocationValidator) throws {
-      guard !batch.isEmpty else { return }
-      let jobs = batch
-      batch.removeAll(keepingCapacity: true)
-      let results = ResultSlots(count: jobs.count)
-      DispatchQueue.concurrentPerform(iterations: min(workers, jobs.count)) { worker in
-        var j = worker
-        while j < jobs.count {
-          let job = jobs[j]
-          var scanner = CSVRecordScanner(
-            delimiter: delimiter, firstRow: job.firstRow, limits: limits, fileName: fileName,
-            byteOffset: job.offset)
-          var rows: [RowValidation] = []
-          rows.reserveCapacity(4096)
-          do {
-            try job.bytes.withUnsafeBytes { buf in
-              try scanner.consume(buf) { rows.append(v.validate(row: $0)) }
-            }
-            try scanner.finish { rows.append(v.validate(row: $0)) }
-            results.store(j, .success((rows, scanner.warnings, scanner.decoding == .windows1252)))
-          } catch {
-            results.store(j, .failure(error))
-          }
-          j += workers
+    func merge(_ result: ChunkResult) throws {
+      if result.windows1252 { throw FallBack() }
+      for warning in result.warnings where !warnings.contains(warning) { warnings.append(warning) }
+      // Both lists are in row order: merge them.
+      let rows = result.rows
+      let valid = result.valid
+      var a = 0
+      var b = 0
+      while a < rows.count || b < valid.count {
+        if b == valid.count || (a < rows.count && rows[a].rowNumber < valid[b].row) {
+          if let merged = validator.accept(rows[a]) { try onRow(merged) }
+          a += 1
+        } else {
+          let (row, key) = valid[b]
+          let duplicate = validator.acceptValid(rowNumber: row, duplicateKey: key)
+          try onRow(
+            RowValidation(
+              rowNumber: row, allocation: nil, issues: duplicate.map { [$0] } ?? [], duplicateKey: key,
+              validWithoutRequest: true))
+          b += 1
         }
-      }
-      for j in 0..<jobs.count {
-        switch results.take(j) {
-        case .failure(let error): throw error
-        case .success(let (rows, w, fellBack)):
-          if fellBack { throw FallBack() }
-          for warning in w where !warnings.contains(warning) { warnings.append(warning) }
-          for r in rows {
-            if let merged = validator.accept(r) { try onRow(merged) }
-            progress.tick()
-          }
-        }
-      }
-    }
-
-    try csv.readChunks { chunk, firstRow, offset in
-      if let v = validator.validator {
-        batch.append((Array(chunk), firstRow, offset))
-        if batch.count >= batchChunks { try flush(v) }
-        return
-      }
-      // Before the header is known: parse sequentially.
-      var scanner = CSVRecordScanner(
-        delimiter: csv.dialect.delimiter, firstRow: firstRow, limits: csv.limits, fileName: csv.fileName,
-        byteOffset: offset)
-      let handle: (SheetRow) throws -> Void = { row in
-        if let r = validator.feed(row) { try onRow(r) }
         progress.tick()
       }
-      try scanner.consume(chunk, handle)
-      try scanner.finish(handle)
-      if scanner.decoding == .windows1252 { throw FallBack() }
-      for warning in scanner.warnings where !warnings.contains(warning) { warnings.append(warning) }
     }
-    if let v = validator.validator { try flush(v) }
+
+    /// Waits for the oldest chunk and merges it (nothing more is merged after an error).
+    func mergeOldest() {
+      let job = inFlight.removeFirst()
+      job.done.wait()
+      guard held == nil else { return }
+      do {
+        try merge(job.result.get())
+      } catch {
+        held = (error, job.batch)
+      }
+    }
+
+    /// Throws the held error once its batch has been read completely (or the whole file).
+    func surface(readAll: Bool) throws {
+      guard let (error, batch) = held, readAll || chunks >= (batch + 1) * batchChunks else { return }
+      surfaced = true
+      throw error
+    }
+
+    do {
+      try csv.readChunks { chunk, firstRow, offset in
+        if let v = validator.validator {
+          let job = Job(bytes: Array(chunk), firstRow: firstRow, offset: offset, batch: chunks / batchChunks)
+          chunks += 1
+          if chunks == 1 {
+            firstChunk = (chunk.count, firstRow)
+          } else if chunks == 2, let size = csv.byteCount, firstRow > firstChunk.row {
+            // Room for the duplicate keys of every row, guessed from the first chunk's rows.
+            let rows = Double(firstRow - firstChunk.row) * Double(size) / Double(max(1, firstChunk.bytes))
+            validator.expectRows(Int(min(rows * 1.05, 1e9)))
+          }
+          if held == nil {
+            inFlight.append(job)
+            DispatchQueue.global().async {
+              job.result = process(job, validator: v, dialect: dialect, requests: requests)
+              job.done.signal()
+            }
+            while inFlight.count >= limit { mergeOldest() }
+          }
+          try surface(readAll: false)
+          return
+        }
+        // Before the header is known: parse sequentially.
+        var scanner = CSVRecordScanner(
+          delimiter: csv.dialect.delimiter, firstRow: firstRow, limits: csv.limits,
+          fileName: csv.fileName, byteOffset: offset)
+        let handle: (SheetRow) throws -> Void = { row in
+          if let r = validator.feed(row) { try onRow(r) }
+          progress.tick()
+        }
+        try scanner.consume(chunk, handle)
+        try scanner.finish(handle)
+        if scanner.decoding == .windows1252 { throw FallBack() }
+        for warning in scanner.warnings where !warnings.contains(warning) { warnings.append(warning) }
+      }
+      while !inFlight.isEmpty { mergeOldest() }
+      try surface(readAll: true)
+    } catch {
+      if !surfaced {
+        // A reader error comes after the errors of the batches read completely before it.
+        let complete = chunks / batchChunks
+        while let job = inFlight.first, job.batch < complete { mergeOldest() }
+      }
+      for job in inFlight { job.done.wait() }
+      if !surfaced, let (held, batch) = held, batch < chunks / batchChunks { throw held }
+      throw error
+    }
     return warnings
-  }
-}
-
-/// One result slot per chunk, written by exactly one worker each.
-private final class ResultSlots: @unchecked Sendable {
-  typealias Value = Result<([RowValidation], [ReaderWarning], Bool), any Error>
-  private var slots: UnsafeMutableBufferPointer<Value?>
-
-  init(count: Int) {
-    slots = .allocate(capacity: count)
-    slots.initialize(repeating: nil)
-  }
-
-  deinit {
-    slots.deinitialize()
-    slots.deallocate()
-  }
-
-  func store(_ index: Int, _ value: Value) { slots[index] = value }
-
-  func take(_ index: Int) -> Value {
-    defer { slots[index] = nil }
-    return slots[index] ?? .failure(ParallelCSVValidation.FallBack())
   }
 }
 

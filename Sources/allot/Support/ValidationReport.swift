@@ -31,7 +31,17 @@ enum ValidationReport {
   }
 
   static func json(_ i: Issue) -> String {
-    "{\"row\":\(i.row),\"column\":\(i.column.map(JSONString.quoted) ?? "null"),\"field\":\(JSONString.quoted(i.field)),\"severity\":\(JSONString.quoted(i.severity.rawValue)),\"code\":\(JSONString.quoted(i.code)),\"message\":\(JSONString.quoted(i.message)),\"value\":\(i.value.map(JSONString.quoted) ?? "null")}"
+    "{\"row\":\(i.row),\"column\":\(i.column.map(quoted) ?? "null"),\"field\":\(quoted(i.field)),\"severity\":\(quoted(i.severity.rawValue)),\"code\":\(quoted(i.code)),\"message\":\(quoted(i.message)),\"value\":\(i.value.map(quoted) ?? "null")}"
+  }
+
+  /// `JSONString.quoted`, without going through each character when nothing needs escaping.
+  static func quoted(_ s: String) -> String {
+    var plain = true
+    for u in s.utf8 where u < 0x20 || u > 0x7E || u == 0x22 || u == 0x5C || u == 0x3C {
+      plain = false
+      break
+    }
+    return plain ? "\"" + s + "\"" : JSONString.quoted(s)
   }
 
   /// One summary line, then the issues grouped by row in plain words.

@@ -88,8 +88,11 @@ struct ValidationRun {
 
   /// Validates every row, calling `onRow` with each data row's result in row order. CSV files are
   /// validated on every core. Reader failures are reported on stderr and thrown as exit status 2.
+  ///
+  /// Without `requests`, valid CSV rows may come without their `allocation` (`isValid` still tells),
+  /// which spares building it.
   func validate(
-    collectIssues: Bool = true, showProgress: Bool,
+    collectIssues: Bool = true, showProgress: Bool, requests: Bool = true,
     onRow: (RowValidation) throws -> Void = { _ in }
   ) throws -> (ValidationSummary, [ReaderWarning]) {
     var progress = ProgressLine(enabled: showProgress, noun: "rows")
@@ -99,7 +102,7 @@ struct ValidationRun {
         var validator = FileValidator(options: options, collectIssues: collectIssues)
         do {
           let warnings = try ParallelCSVValidation.run(
-            csv: csv, validator: &validator, progress: &progress, onRow: onRow)
+            csv: csv, validator: &validator, progress: &progress, requests: requests, onRow: onRow)
           return (validator.finish(), warnings)
         } catch is ParallelCSVValidation.FallBack {
           // Not UTF-8: read it again sequentially, which settles the decoding for the whole file.
