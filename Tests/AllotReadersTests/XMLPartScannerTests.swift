@@ -139,6 +139,11 @@ import Testing
       #expect(Self.scanner(xml) == .error("xml.malformed"), "\(bad)")
       let attribute = Array("<a b=\"".utf8) + bad + Array("\"/>".utf8)
       #expect(Self.scanner(attribute) == .error("xml.malformed"), "\(bad) in an attribute")
+      // Found by FuzzXLSXParts: invalid UTF-8 inside element and attribute names.
+      let element = Array("<a><c".utf8) + bad + Array("d/></a>".utf8)
+      #expect(Self.scanner(element) == .error("xml.malformed"), "\(bad) in an element name")
+      let attributeName = Array("<a m".utf8) + bad + Array("n=\"3\"/>".utf8)
+      #expect(Self.scanner(attributeName) == .error("xml.malformed"), "\(bad) in an attribute name")
     }
   }
 

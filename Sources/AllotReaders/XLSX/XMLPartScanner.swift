@@ -331,6 +331,7 @@ final class XMLPartScanner {
     while i < len && Self.isNameByte(b[i]) { i += 1 }
     guard i > 0, Self.isNameStart(b[0]) else { throw malformed("StartTag: invalid element name") }
     let nameEnd = i
+    try validateName(b, 0, nameEnd)
     // Room for every name and value, decoded values never being longer than their source.
     let needed = count + 64
     if needed > arenaCapacity {
@@ -353,6 +354,7 @@ final class XMLPartScanner {
         throw malformed("error parsing attribute name")
       }
       let attrNameEnd = i
+      try validateName(b, nameStart, attrNameEnd)
       while i < len && Self.isSpace(b[i]) { i += 1 }
       guard i < len, b[i] == UInt8(ascii: "=") else {
         throw malformed(
@@ -468,6 +470,7 @@ final class XMLPartScanner {
     while len > 0 && Self.isSpace(b[len - 1]) { len -= 1 }
     guard len > 0 else { throw malformed("expected '>'") }
     for k in 0..<len where !Self.isNameByte(b[k]) { throw malformed("expected '>'") }
+    try validateName(b, 0, len)
     try close(b, len)
   }
 
@@ -714,6 +717,17 @@ final class XMLPartScanner {
     let minimum: UInt32 = n == 2 ? 0x80 : n == 3 ? 0x800 : 0x10000
     guard scalar >= minimum, Self.isXMLChar(scalar) else { throw notUTF8() }
     return n
+  }
+
+  /// Names may hold non-ASCII letters, but only as valid UTF-8.
+  @inline(__always) private func validateName(_ b: UnsafeMutablePointer<UInt8>, _ from: Int, _ to: Int)
+    throws(ReaderError)
+  {
+    var k = from
+    while k < to {
+      if b[k] >= 0x80 { return try validateUTF8(b + from, to - from) }
+      k += 1
+    }
   }
 
   private func validateUTF8(_ b: UnsafeMutablePointer<UInt8>, _ count: Int) throws(ReaderError) {
