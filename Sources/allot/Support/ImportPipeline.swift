@@ -37,16 +37,27 @@ enum ImportPipeline {
     _ run: ValidationRun, into stager: BatchStager, showProgress: Bool, timing: inout Timing
   ) throws -> ValidationSummary {
     let queue = ChunkQueue(capacity: chunksInFlight)
+    let toPrepare = PrepareQueue()
     let producerDone = DispatchSemaphore(value: 0)
     let source = UncheckedSendable(run)
     let batchId = stager.batchId
     let producer = Thread {
       queue.finish(
-        Result { try produce(source.value, batchId: batchId, into: queue, showProgress: showProgress) })
+        Result {
+          try produce(
+            source.value, batchId: batchId, into: queue, toPrepare: toPrepare, showProgress: showProgress)
+        })
+      toPrepare.close()
       producerDone.signal()
     }
     producer.stackSize = 8 << 20
     producer.start()
+    // Dedicated threads (not the dispatch pool, which the validation keeps busy) build the bodies.
+    for _ in 0..<max(1, ProcessInfo.processInfo.activeProcessorCount - 1) {
+      Thread {
+        while let chunk = toPrepare.next() { chunk.prepareIfUnclaimed() }
+      }.start()
+    }
 
     let clock = ContinuousClock()
     let cpu0 = Timing.threadCPU()
@@ -55,6 +66,8 @@ enum ImportPipeline {
       while true {
         let t0 = clock.now
         guard let chunk = queue.pop() else { break }
+        // A chunk no worker has started yet is prepared here rather than waited for.
+        chunk.prepareIfUnclaimed()
         chunk.ready.wait()
         let t1 = clock.now
         try chunk.stage(into: stager)
@@ -65,6 +78,7 @@ enum ImportPipeline {
       }
     } catch {
       queue.cancel()
+      toPrepare.close()
       producerDone.wait()
       throw error
     }
@@ -75,19 +89,16 @@ enum ImportPipeline {
   /// The producer thread: validates, cuts the merged results into chunks and has each chunk's bodies
   /// built on a worker thread.
   private static func produce(
-    _ run: ValidationRun, batchId: Int64, into queue: ChunkQueue, showProgress: Bool
-  )
-    throws
-    -> ValidationSummary
-  {
+    _ run: ValidationRun, batchId: Int64, into queue: ChunkQueue, toPrepare: PrepareQueue, showProgress: Bool
+  ) throws -> ValidationSummary {
     var rows: [RowValidation] = []
     rows.reserveCapacity(chunkRows)
     func submit() throws {
       guard !rows.isEmpty else { return }
       let chunk = ImportChunk(rows: rows, batchId: batchId)
       rows.removeAll(keepingCapacity: true)
+      toPrepare.add(chunk)
       try queue.push(chunk)
-      DispatchQueue.global().async { chunk.prepare() }
     }
     let (summary, _) = try run.validate(collectIssues: false, showProgress: showProgress) { result in
       rows.append(result)
@@ -99,20 +110,32 @@ enum ImportPipeline {
 }
 
 /// A run of validated rows in file order and, once `ready` is signalled, the body and fingerprint of
-/// each valid one. Written by one worker before `ready`, read by the staging thread after it.
+/// each valid one. Prepared once, by a worker or by the staging thread, whichever claims it first;
+/// read by the staging thread after `ready`.
 private final class ImportChunk: @unchecked Sendable {
   private(set) var rows: [RowValidation]
   let batchId: Int64
   private var bodies: [(body: [UInt8], fingerprint: String, reference: String)?] = []
   let ready = DispatchSemaphore(value: 0)
+  private let claim = NSLock()
+  private var claimed = false
 
   init(rows: [RowValidation], batchId: Int64) {
     self.rows = rows
     self.batchId = batchId
   }
 
+  /// Prepares the chunk unless another thread already does (or did).
+  func prepareIfUnclaimed() {
+    claim.lock()
+    let mine = !claimed
+    claimed = true
+    claim.unlock()
+    if mine { prepare() }
+  }
+
   /// The body, fingerprint and fresh reference of each valid row.
-  func prepare() {
+  private func prepare() {
     var random = SystemRandomNumberGenerator()
     bodies = rows.map { row in
       guard let allocation = row.allocation else { return nil }
@@ -200,6 +223,36 @@ private final class ChunkQueue: @unchecked Sendable {
     defer { condition.unlock() }
     guard let outcome else { throw Cancelled() }
     return try outcome.get()
+  }
+}
+
+/// The chunks whose bodies are still to be built, in order, for the preparing threads.
+private final class PrepareQueue: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var chunks: [ImportChunk] = []
+  private var closed = false
+
+  func add(_ chunk: ImportChunk) {
+    condition.lock()
+    chunks.append(chunk)
+    condition.signal()
+    condition.unlock()
+  }
+
+  /// The oldest chunk not handed out yet; nil once closed and empty.
+  func next() -> ImportChunk? {
+    condition.lock()
+    defer { condition.unlock() }
+    while chunks.isEmpty && !closed { condition.wait() }
+    return chunks.isEmpty ? nil : chunks.removeFirst()
+  }
+
+  /// No more chunks (what is left is still handed out).
+  func close() {
+    condition.lock()
+    closed = true
+    condition.broadcast()
+    condition.unlock()
   }
 }
 
