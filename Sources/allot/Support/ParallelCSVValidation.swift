@@ -51,7 +51,8 @@ enum ParallelCSVValidation {
 
   /// One chunk on its way through a worker.
   final class Job: @unchecked Sendable {
-    let bytes: [UInt8]
+    /// Taken back (for the next chunk) once the worker is done.
+    var bytes: [UInt8]
     let firstRow: Int
     let offset: Int64
     let batch: Int
@@ -110,6 +111,7 @@ enum ParallelCSVValidation {
     let dialect = Dialect(delimiter: csv.dialect.delimiter, limits: csv.limits, fileName: csv.fileName)
     let limit = maxInFlight(workers: max(1, System.activeProcessorCount))
     var inFlight: [Job] = []
+    var spare: [[UInt8]] = []
     var chunks = 0
     var firstChunk = (bytes: 0, row: 0)
     // The first error of a chunk (its own, or thrown while merging it), held until its batch is read.
@@ -145,6 +147,8 @@ enum ParallelCSVValidation {
     func mergeOldest() {
       let job = inFlight.removeFirst()
       job.done.wait()
+      spare.append(job.bytes)
+      job.bytes = []
       guard held == nil else { return }
       do {
         try merge(job.result.get())
@@ -163,7 +167,11 @@ enum ParallelCSVValidation {
     do {
       try csv.readChunks { chunk, firstRow, offset in
         if let v = validator.validator {
-          let job = Job(bytes: Array(chunk), firstRow: firstRow, offset: offset, batch: chunks / batchChunks)
+          // A buffer of a merged chunk again: no new allocation (nor fresh pages) per chunk.
+          var bytes = spare.popLast() ?? []
+          bytes.removeAll(keepingCapacity: true)
+          bytes.append(contentsOf: chunk)
+          let job = Job(bytes: bytes, firstRow: firstRow, offset: offset, batch: chunks / batchChunks)
           chunks += 1
           if chunks == 1 {
             firstChunk = (chunk.count, firstRow)

@@ -36,10 +36,10 @@ enum ValidationReport {
 
   /// `JSONString.quoted`, without going through each character when nothing needs escaping.
   static func quoted(_ s: String) -> String {
-    var plain = true
-    for u in s.utf8 where u < 0x20 || u > 0x7E || u == 0x22 || u == 0x5C || u == 0x3C {
-      plain = false
-      break
+    var text = s
+    let plain = text.withUTF8 { bytes in
+      for u in bytes where u < 0x20 || u > 0x7E || u == 0x22 || u == 0x5C || u == 0x3C { return false }
+      return true
     }
     return plain ? "\"" + s + "\"" : JSONString.quoted(s)
   }
