@@ -1,6 +1,7 @@
 import AllotCore
 import AsyncHTTPClient
 import Foundation
+import NIOCore
 import NIOHTTP1
 
 /// Magna's external API over AsyncHTTPClient.
@@ -19,11 +20,17 @@ public struct MagnaClient: MagnaAPI, CustomStringConvertible {
     self.configuration = configuration
   }
 
-  /// A new `HTTPClient` configured for Magna (no redirects, the configuration's timeouts and pool size).
-  /// The caller must `try await client.shutdown()` it.
+  /// The event loop of the clients made by ``makeHTTPClient(_:)``: one loop of NIO's shared group, so tasks
+  /// that run on ``taskExecutor`` handle their answers without a hop between threads.
+  public static let eventLoop: any EventLoop = HTTPClient.defaultEventLoopGroup.next()
+  /// Runs tasks on ``eventLoop`` (`withTaskExecutorPreference`).
+  public static let taskExecutor = EventLoopTaskExecutor(eventLoop)
+
+  /// A new `HTTPClient` configured for Magna (no redirects, the configuration's timeouts and pool size), on
+  /// ``eventLoop``. The caller must `try await client.shutdown()` it.
   public static func makeHTTPClient(_ configuration: MagnaClientConfiguration) -> HTTPClient {
     HTTPClient(
-      eventLoopGroupProvider: .singleton,
+      eventLoopGroupProvider: .shared(eventLoop),
       configuration: makeHTTPClientConfiguration(
         connectTimeout: configuration.connectTimeout, readTimeout: configuration.requestTimeout,
         retryConnectionEstablishment: configuration.retryConnectionEstablishment,

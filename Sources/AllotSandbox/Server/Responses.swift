@@ -83,12 +83,20 @@ enum Responses {
   /// ISO 8601 with milliseconds, UTC.
   static func iso8601(milliseconds: Int64) -> String {
     let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    // One formatter, made once (making one costs far more than formatting), used under a lock.
+    iso8601Lock.lock()
+    defer { iso8601Lock.unlock() }
+    return iso8601Formatter.string(from: date)
+  }
+
+  private static let iso8601Lock = NSLock()
+  nonisolated(unsafe) private static let iso8601Formatter: DateFormatter = {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.timeZone = TimeZone(identifier: "UTC")
     formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
-    return formatter.string(from: date)
-  }
+    return formatter
+  }()
 }
 
 extension HTTPFields {

@@ -116,7 +116,10 @@ struct SubmitCommand: AsyncParsableCommand {
     let control = SubmissionControl()
     let engine = SubmissionEngine(api: client, store: db, options: options, control: control)
     let view = SubmitProgressView()
-    let task = Task { try await engine.run(progress: { view.update($0) }) }
+    // On the HTTP client's event loop: a request's answer resumes its task where it arrived.
+    let task = Task(executorPreference: MagnaClient.taskExecutor) {
+      try await engine.run(progress: { view.update($0) })
+    }
     let interrupts = InterruptHandler(
       onFirst: { Task { await control.requestStop() } },
       onSecond: { task.cancel() })
