@@ -51,6 +51,44 @@ private func row(_ n: Int, _ cells: [String]) -> SheetRow {
       m.issues.items.contains { $0.row == 3 && $0.code == "timestamp.invalid" && $0.column == "createdAt" })
   }
 
+  @Test func fieldOrdinalsFollowAllCases() {
+    for (i, f) in PayoutField.allCases.enumerated() { #expect(f.ordinal == i) }
+    for (i, f) in TransactionField.allCases.enumerated() { #expect(f.ordinal == i) }
+  }
+
+  @Test func duplicateReferencesAndIdsNameTheFirstRow() {
+    var p = PayoutTable()
+    p.consume(row(1, ["reference", "stakeholder", "wallet", "amount", "currency", "network"]))
+    p.consume(row(2, ["P-1", "A long stakeholder name", "0xabc", "5", "USDC", "base"]))
+    p.consume(row(3, ["P-2", "A long stakeholder name", "0xdef", "6", "USDC", "base"]))
+    p.consume(row(4, ["P-1", "Someone", "0x123", "7", "USDC", "base"]))
+    p.finish()
+    #expect(p.payouts.count == 3)
+    #expect(p.payouts[1].stakeholder == "A long stakeholder name")
+    #expect(
+      p.issues.items.map { "\($0.row) \($0.code) \($0.severity)" } == ["4 reference.duplicate warning"])
+    #expect(p.issues.items.first?.message.contains("row 2") == true)
+    var t = TransactionTable()
+    t.consume(row(1, ["id", "status", "amount", "currency", "createdAt", "updatedAt", "completedAt"]))
+    t.consume(row(2, ["t1", "completed", "5", "usdc", "2026-03-01T10:00:00Z", "2026-03-01T10:00:00Z", ""]))
+    t.consume(row(3, ["t2", "completed", "5", "usdc", "2026-03-01T10:00:00Z", "", "2026-03-01T10:00:00Z"]))
+    t.consume(row(4, ["t1", "completed", "6", "usdc", "", "", ""]))
+    t.finish()
+    #expect(t.transactions.map(\.id) == ["t1", "t2"])
+    #expect(t.transactions[0].updatedAt == "2026-03-01T10:00:00Z" && t.transactions[0].completedAt == "")
+    #expect(t.transactions[1].updatedAt == "" && t.transactions[1].completedAt == "2026-03-01T10:00:00Z")
+    #expect(t.issues.items.map { "\($0.row) \($0.code)" } == ["4 id.duplicate"])
+    #expect(t.issues.items.first?.message.contains("row 2") == true)
+  }
+
+  @Test func calendarDaysKeepTheirValueAndText() {
+    let d = CalendarDay(year: 2026, month: 3, day: 9)!
+    #expect(d.year == 2026 && d.month == 3 && d.day == 9 && d.description == "2026-03-09")
+    #expect(CalendarDay(year: 12, month: 11, day: 30)!.description == "0012-11-30")
+    #expect(d.adding(days: 25).description == "2026-04-03" && d < d.adding(days: 1))
+    #expect(CalendarDay(dayNumber: d.dayNumber) == d)
+  }
+
   @Test func toleranceAndWindowParsing() {
     #expect(ReconciliationSettings.Tolerance("0.5%") == .percent(ExactDecimal("0.5")!))
     #expect(ReconciliationSettings.Tolerance("0.01") == .absolute(ExactDecimal("0.01")!))

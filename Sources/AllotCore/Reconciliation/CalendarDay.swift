@@ -1,17 +1,27 @@
 /// A calendar date without time or zone (`2026-03-31`), the unit of due dates, windows and as-of.
 public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertible {
-  public let year: Int
-  public let month: Int
-  public let day: Int
+  // Four bytes (a million due dates are held at once); years stay far inside Int16 since inputs are
+  // 1–9999 and windows at most 699,993 days.
+  private let y: Int16
+  private let m: UInt8
+  private let d: UInt8
+
+  public var year: Int { Int(y) }
+  public var month: Int { Int(m) }
+  public var day: Int { Int(d) }
 
   /// Nil for dates that do not exist (`2026-02-30`) or years outside 1–9999.
   public init?(year: Int, month: Int, day: Int) {
     guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
       day <= CalendarDay.daysInMonth(year: year, month: month)
     else { return nil }
-    self.year = year
-    self.month = month
-    self.day = day
+    self.init(unchecked: year, month, day)
+  }
+
+  private init(unchecked year: Int, _ month: Int, _ day: Int) {
+    y = Int16(clamping: year)
+    m = UInt8(truncatingIfNeeded: month)
+    d = UInt8(truncatingIfNeeded: day)
   }
 
   /// Parses `YYYY-MM-DD`, also the date part of an ISO 8601 timestamp (`2026-03-31T10:00:00Z`).
@@ -45,12 +55,24 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
 
   /// The date `dayNumber` days after 1970-01-01.
   public init(dayNumber: Int) {
-    (year, month, day) = ExcelDate.civil(fromDays: dayNumber)
+    let (year, month, day) = ExcelDate.civil(fromDays: dayNumber)
+    self.init(unchecked: year, month, day)
   }
 
   public func adding(days: Int) -> CalendarDay { CalendarDay(dayNumber: dayNumber + days) }
 
   public var description: String {
+    if y >= 0 && y <= 9999 {
+      // The common case without intermediate strings: YYYY-MM-DD.
+      let yy = Int(y)
+      let mm = Int(m)
+      let dd = Int(d)
+      let bytes: [UInt8] = [
+        UInt8(48 + yy / 1000), UInt8(48 + yy / 100 % 10), UInt8(48 + yy / 10 % 10), UInt8(48 + yy % 10), 45,
+        UInt8(48 + mm / 10 % 10), UInt8(48 + mm % 10), 45, UInt8(48 + dd / 10 % 10), UInt8(48 + dd % 10),
+      ]
+      return String(decoding: bytes, as: UTF8.self)
+    }
     func pad(_ v: Int, _ w: Int) -> String {
       let s = String(v)
       return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s

@@ -4,6 +4,8 @@ where RawValue == String {
   /// Header spellings (compared ignoring case, spaces, underscores, hyphens and dots).
   var aliases: [String] { get }
   var isRequired: Bool { get }
+  /// Position in `allCases` (per-row lookups index by it instead of walking `allCases`).
+  var ordinal: Int { get }
 }
 
 /// Which column holds which field, resolved from a header row and an optional mapping override
@@ -92,11 +94,7 @@ public struct ReconciliationColumns<Field: ReconciliationField>: Sendable {
 
   /// The cell of `field` in `row`, trimmed; "" when the column is absent or the cell is empty.
   public func text(_ field: Field, in row: SheetRow) -> String {
-    var k = 0
-    for f in Field.allCases {
-      if f == field { break }
-      k += 1
-    }
+    let k = field.ordinal
     guard k < slots.count else { return "" }
     let i = slots[k]
     return i < 0 ? "" : AsciiText.trimmed(row[i].text)
@@ -153,6 +151,20 @@ public enum PayoutField: String, ReconciliationField {
     default: return false
     }
   }
+
+  public var ordinal: Int {
+    switch self {
+    case .reference: return 0
+    case .stakeholder: return 1
+    case .wallet: return 2
+    case .amount: return 3
+    case .currency: return 4
+    case .network: return 5
+    case .dueDate: return 6
+    case .magnaKey: return 7
+    case .magnaId: return 8
+    }
+  }
 }
 
 /// Columns of a Magma `export-csv` file (the field names of the transaction object).
@@ -182,6 +194,27 @@ public enum TransactionField: String, ReconciliationField {
     switch self {
     case .id, .status, .amount, .currency: return true
     default: return false
+    }
+  }
+
+  public var ordinal: Int {
+    switch self {
+    case .id: return 0
+    case .type: return 1
+    case .status: return 2
+    case .amount: return 3
+    case .currency: return 4
+    case .network: return 5
+    case .organizationId: return 6
+    case .recipientId: return 7
+    case .destinationAddress: return 8
+    case .txHash: return 9
+    case .fee: return 10
+    case .memo: return 11
+    case .invoiceNumber: return 12
+    case .createdAt: return 13
+    case .updatedAt: return 14
+    case .completedAt: return 15
     }
   }
 }

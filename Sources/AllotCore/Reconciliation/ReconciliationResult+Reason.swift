@@ -4,23 +4,24 @@ extension ReconciliationResult {
   public func reason(forExpected e: Int) -> String {
     let p = expected[e]
     let o = outcomes[e]
-    let linked = linkedTransactions(e).map { transactions[Int($0)] }
+    let links = linkedTransactions(e)
     let cur = p.currency
     func amt(_ d: ExactDecimal) -> String { Self.format(d, like: p.amount) }
+    // The common case, one completed transaction, without building lists of transactions.
+    if links.count == 1 && (o.category == .matched || o.category == .matchedWithinTolerance)
+      && o.rule != .split
+    {
+      let t = Int(links[links.startIndex])
+      if transactions[t].statusClass == .completed {
+        return singleCompletedReason(e, p, o, t)
+      }
+    }
+    let linked = links.map { transactions[Int($0)] }
     func ids(_ list: [MagmaTransaction]) -> String { list.map(\.id).joined(separator: ", ") }
     let completed = linked.filter { $0.statusClass == .completed }
     let by =
       completed.count == 1 ? " by \(completed[0].id)" : completed.isEmpty ? "" : " by \(ids(completed))"
-    let how: String
-    switch o.rule {
-    case .reference?: how = " (reference \(p.reference) in memo or invoice number)"
-    case .exact?: how = " (same wallet, currency, network and amount)"
-    case .tolerance?:
-      how = " (same wallet, currency and network, within \(settings.windowDays) days of the due date)"
-    case .wallet?:
-      how = " (only transaction to this wallet within \(settings.windowDays) days of the due date)"
-    default: how = ""
-    }
+    let how = howText(o.rule, p)
     let failedNote: String = {
       let failed = linked.filter { $0.statusClass == .failed }
       guard !failed.isEmpty, o.category != .failedPayout else { return "" }
@@ -110,6 +111,38 @@ extension ReconciliationResult {
     case .unexpectedTransaction, .nonPayout:
       return ""
     }
+  }
+
+  /// How the rule linked the transactions, for the reason sentence.
+  private func howText(_ rule: MatchRule?, _ p: ExpectedPayout) -> String {
+    switch rule {
+    case .reference?: return " (reference \(p.reference) in memo or invoice number)"
+    case .exact?: return " (same wallet, currency, network and amount)"
+    case .tolerance?:
+      return " (same wallet, currency and network, within \(settings.windowDays) days of the due date)"
+    case .wallet?:
+      return " (only transaction to this wallet within \(settings.windowDays) days of the due date)"
+    default: return ""
+    }
+  }
+
+  /// `reason(forExpected:)` for a payout matched (or within tolerance) by exactly one completed
+  /// transaction `t` and no split: the same sentences, without the general path's lists.
+  private func singleCompletedReason(_ e: Int, _ p: ExpectedPayout, _ o: ExpectedOutcome, _ t: Int) -> String
+  {
+    let x = transactions[t]
+    let paid = Self.format(o.paid, like: p.amount)
+    let expectedAmount = Self.format(p.amount, like: p.amount)
+    if o.category == .matched {
+      return "paid \(paid) of \(expectedAmount) \(p.currency) by \(x.id)\(howText(o.rule, p))"
+    }
+    let side = o.difference.isNegative ? "short" : "over"
+    var feeNote = ""
+    if let fee = x.fee, x.amount.adding(fee) == p.amount {
+      feeNote = " (the fee \(Self.format(fee, like: p.amount)) makes up the difference)"
+    }
+    return
+      "paid \(paid) of \(expectedAmount) \(p.currency) by \(x.id), \(Self.format(o.difference.magnitude, like: p.amount)) \(side), within \(settings.tolerance)\(feeNote)"
   }
 
   /// Why a transaction matched no expected payout.

@@ -1,30 +1,58 @@
+/// Finds the header row of a reconciliation input, shared by `PayoutTable` and `TransactionTable`:
+/// title rows above it are allowed; with a mapping, the first non-blank row is the header.
+struct HeaderLocator<Field: ReconciliationField>: Sendable {
+  private(set) var columns: ReconciliationColumns<Field>?
+  private let mapping: [String: String]
+  private var firstRow: Int?
+
+  init(mapping: [String: String]) { self.mapping = mapping }
+
+  /// Looks at a non-blank row met before the header; resolves the columns when it is the header.
+  mutating func offer(_ row: SheetRow, issues: inout IssueList) {
+    if firstRow == nil { firstRow = row.rowNumber }
+    guard
+      ReconciliationColumns<Field>.looksLikeHeader(row) || (!mapping.isEmpty && row.rowNumber == firstRow)
+    else { return }
+    var found: [Issue] = []
+    columns = ReconciliationColumns<Field>.resolve(header: row, mapping: mapping, issues: &found)
+    found.forEach { issues.append($0) }
+  }
+
+  /// After the last row: the `header.not_found` error when no header was found.
+  func finish(message: String, issues: inout IssueList) {
+    guard columns == nil else { return }
+    issues.append(
+      Issue(
+        row: firstRow ?? 0, column: nil, field: "row", severity: .error, code: "header.not_found",
+        message: message, value: nil))
+  }
+}
+
 /// Turns the rows of a payouts file into `ExpectedPayout`s, streaming: feed every row (header first,
 /// title rows above it allowed) to `consume`, then call `finish`. Bad rows are skipped with an `Issue`
 /// naming row and column; nothing crashes.
 public struct PayoutTable: Sendable {
   public private(set) var payouts: [ExpectedPayout] = []
   public private(set) var issues = IssueList()
-  private var columns: ReconciliationColumns<PayoutField>?
-  private let mapping: [String: String]
-  private var firstRow: SheetRow?
+  private var header: HeaderLocator<PayoutField>
   private var references = DuplicateFinder()
+  /// Stakeholders have several payouts: their names share one string's storage.
+  private var names = TextInterner(limit: 1 << 16)
 
-  public init(mapping: [String: String] = [:]) { self.mapping = mapping }
+  public init(mapping: [String: String] = [:]) { header = HeaderLocator(mapping: mapping) }
 
-  public var headerFound: Bool { columns != nil }
+  public var headerFound: Bool { header.columns != nil }
+
+  /// Room for `rows` payouts (an estimate; it only saves regrowing the array).
+  public mutating func reserveCapacity(_ rows: Int) {
+    payouts.reserveCapacity(rows)
+    references.reserveCapacity(rows)
+  }
 
   public mutating func consume(_ row: SheetRow) {
     if row.isBlank { return }
-    guard let columns else {
-      if firstRow == nil { firstRow = row }
-      if ReconciliationColumns<PayoutField>.looksLikeHeader(row)
-        || (!mapping.isEmpty && row.rowNumber == firstRow?.rowNumber)
-      {
-        var found: [Issue] = []
-        let c = ReconciliationColumns<PayoutField>.resolve(header: row, mapping: mapping, issues: &found)
-        found.forEach { issues.append($0) }
-        self.columns = c
-      }
+    guard let columns = header.columns else {
+      header.offer(row, issues: &issues)
       return
     }
     let n = row.rowNumber
@@ -75,7 +103,9 @@ public struct PayoutTable: Sendable {
       }
     }
     guard ok else { return }
-    if let first = references.firstRow(of: reference, row: n) {
+    if let item = references.candidate(for: reference, item: payouts.count),
+      payouts[item].reference == reference, let first = payouts[item].sourceRow
+    {
       issues.append(
         Issue(
           row: n, column: columns.columnName(.reference), field: "reference", severity: .warning,
@@ -88,7 +118,7 @@ public struct PayoutTable: Sendable {
     let id = columns.text(.magnaId, in: row)
     payouts.append(
       ExpectedPayout(
-        reference: reference, stakeholder: columns.text(.stakeholder, in: row), wallet: wallet,
+        reference: reference, stakeholder: names.intern(columns.text(.stakeholder, in: row)), wallet: wallet,
         amount: amount,
         currency: AsciiText.uppercased(currency), network: AsciiText.lowercased(network), dueDate: due,
         magnaKey: key.isEmpty ? nil : key, magnaId: id.isEmpty ? nil : id, sourceRow: n))
@@ -96,15 +126,10 @@ public struct PayoutTable: Sendable {
 
   /// Call after the last row: reports a file without a header row.
   public mutating func finish() {
-    if columns == nil {
-      issues.append(
-        Issue(
-          row: firstRow?.rowNumber ?? 0, column: nil, field: "row", severity: .error,
-          code: "header.not_found",
-          message:
-            "No header row found: the payouts file needs columns reference, wallet, amount, currency, network (and stakeholder, due_date).",
-          value: nil))
-    }
+    header.finish(
+      message:
+        "No header row found: the payouts file needs columns reference, wallet, amount, currency, network (and stakeholder, due_date).",
+      issues: &issues)
   }
 }
 
@@ -113,30 +138,26 @@ public struct PayoutTable: Sendable {
 public struct TransactionTable: Sendable {
   public private(set) var transactions: [MagmaTransaction] = []
   public private(set) var issues = IssueList()
-  private var columns: ReconciliationColumns<TransactionField>?
-  private let mapping: [String: String]
-  private var firstRow: SheetRow?
+  private var header: HeaderLocator<TransactionField>
   private var ids = DuplicateFinder()
 
   public init(mapping: [String: String] = [:], expectedRows: Int = 0) {
-    self.mapping = mapping
-    transactions.reserveCapacity(expectedRows)
+    header = HeaderLocator(mapping: mapping)
+    reserveCapacity(expectedRows)
   }
 
-  public var headerFound: Bool { columns != nil }
+  public var headerFound: Bool { header.columns != nil }
+
+  /// Room for `rows` transactions (an estimate; it only saves regrowing the array).
+  public mutating func reserveCapacity(_ rows: Int) {
+    transactions.reserveCapacity(rows)
+    ids.reserveCapacity(rows)
+  }
 
   public mutating func consume(_ row: SheetRow) {
     if row.isBlank { return }
-    guard let columns else {
-      if firstRow == nil { firstRow = row }
-      if ReconciliationColumns<TransactionField>.looksLikeHeader(row)
-        || (!mapping.isEmpty && row.rowNumber == firstRow?.rowNumber)
-      {
-        var found: [Issue] = []
-        let c = ReconciliationColumns<TransactionField>.resolve(header: row, mapping: mapping, issues: &found)
-        found.forEach { issues.append($0) }
-        self.columns = c
-      }
+    guard let columns = header.columns else {
+      header.offer(row, issues: &issues)
       return
     }
     let n = row.rowNumber
@@ -171,18 +192,31 @@ public struct TransactionTable: Sendable {
       }
     }
     let created = columns.text(.createdAt, in: row)
-    let completed = columns.text(.completedAt, in: row)
-    for (f, text) in [(TransactionField.createdAt, created), (.completedAt, completed)]
-    where !text.isEmpty && Timestamp.seconds(text) == nil {
-      fail(f, "timestamp.invalid", "\"\(text)\" is not an ISO 8601 time (2026-03-31T10:00:00Z).", text)
+    var completed = columns.text(.completedAt, in: row)
+    if !created.isEmpty && Timestamp.seconds(created) == nil {
+      fail(
+        .createdAt, "timestamp.invalid", "\"\(created)\" is not an ISO 8601 time (2026-03-31T10:00:00Z).",
+        created)
+    }
+    if !completed.isEmpty && Timestamp.seconds(completed) == nil {
+      fail(
+        .completedAt, "timestamp.invalid",
+        "\"\(completed)\" is not an ISO 8601 time (2026-03-31T10:00:00Z).", completed)
     }
     guard ok else { return }
-    if let first = ids.firstRow(of: id, row: n) {
+    if let item = ids.candidate(for: id, item: transactions.count), transactions[item].id == id,
+      let first = transactions[item].sourceRow
+    {
       fail(
         .id, "id.duplicate",
         "Transaction id \(id) is also on row \(first); each transaction must appear once.", id)
       return
     }
+    // Times repeated on a row (created = updated = completed, as exports often have) share one
+    // string's storage.
+    var updated = columns.text(.updatedAt, in: row)
+    if updated == created { updated = created }
+    if completed == created { completed = created }
     transactions.append(
       MagmaTransaction(
         id: id, type: columns.text(.type, in: row), status: AsciiText.lowercased(status), amount: amount,
@@ -193,20 +227,15 @@ public struct TransactionTable: Sendable {
         destinationAddress: columns.text(.destinationAddress, in: row),
         txHash: columns.text(.txHash, in: row),
         fee: fee, memo: columns.text(.memo, in: row), invoiceNumber: columns.text(.invoiceNumber, in: row),
-        createdAt: created, updatedAt: columns.text(.updatedAt, in: row), completedAt: completed, sourceRow: n
+        createdAt: created, updatedAt: updated, completedAt: completed, sourceRow: n
       ))
   }
 
   public mutating func finish() {
-    if columns == nil {
-      issues.append(
-        Issue(
-          row: firstRow?.rowNumber ?? 0, column: nil, field: "row", severity: .error,
-          code: "header.not_found",
-          message:
-            "No header row found: a Magma export needs columns id, type, status, amount, currency, network, destinationAddress, memo, createdAt.",
-          value: nil))
-    }
+    header.finish(
+      message:
+        "No header row found: a Magma export needs columns id, type, status, amount, currency, network, destinationAddress, memo, createdAt.",
+      issues: &issues)
   }
 }
 
@@ -279,17 +308,67 @@ public enum AmountText {
   }
 }
 
-/// Finds repeated texts (references, transaction ids) by a 64-bit hash, checking the text itself.
-struct DuplicateFinder: Sendable {
-  private var seen: [UInt64: (String, Int)] = [:]
+/// Shares the storage of texts that repeat (a stakeholder's name on each of their payouts), remembering
+/// at most `limit` distinct texts.
+struct TextInterner: Sendable {
+  private var seen: Set<String> = []
+  let limit: Int
 
-  /// The row where `text` was first seen, or nil (and `text` is remembered as seen on `row`).
-  mutating func firstRow(of text: String, row: Int) -> Int? {
+  init(limit: Int) { self.limit = limit }
+
+  mutating func intern(_ text: String) -> String {
+    // Up to 15 bytes a string is stored inline: nothing to share.
+    if text.utf8.count <= 15 { return text }
+    if seen.count < limit { return seen.insert(text).memberAfterInsert }
+    if let i = seen.firstIndex(of: text) { return seen[i] }
+    return text
+  }
+}
+
+/// Finds repeated texts (references, transaction ids) by a 64-bit hash: an open-addressing table of
+/// hashes and item numbers (12 bytes a slot, no copy of the text); the caller checks the text itself.
+struct DuplicateFinder: Sendable {
+  private var keys: [UInt64] = []
+  private var items: [Int32] = []
+  private var count = 0
+
+  mutating func reserveCapacity(_ n: Int) {
+    if n * 2 > keys.count { rehash(capacity: n * 2) }
+  }
+
+  /// The item remembered under `text`'s hash (the caller checks that it holds the same text: a
+  /// different text with the same hash is no duplicate); nil when there is none, and then `item` is
+  /// remembered for `text`.
+  mutating func candidate(for text: String, item: Int) -> Int? {
     var h = KeyHasher()
     for u in text.utf8 { h.byte(u) }
-    let key = h.finished
-    if let (t, r) = seen[key] { return t == text ? r : nil }
-    seen[key] = (text, row)
+    let key = h.finished | 1  // 0 marks an empty slot
+    if (count + 1) * 2 > keys.count { rehash(capacity: max(64, keys.count * 2)) }
+    let mask = keys.count - 1
+    var i = Int(truncatingIfNeeded: key) & mask
+    while keys[i] != 0 {
+      if keys[i] == key { return Int(items[i]) }
+      i = (i + 1) & mask
+    }
+    keys[i] = key
+    items[i] = Int32(truncatingIfNeeded: item)
+    count += 1
     return nil
+  }
+
+  private mutating func rehash(capacity: Int) {
+    var cap = 64
+    while cap < capacity { cap <<= 1 }
+    let oldKeys = keys
+    let oldItems = items
+    keys = [UInt64](repeating: 0, count: cap)
+    items = [Int32](repeating: 0, count: cap)
+    let mask = cap - 1
+    for (k, key) in oldKeys.enumerated() where key != 0 {
+      var i = Int(truncatingIfNeeded: key) & mask
+      while keys[i] != 0 { i = (i + 1) & mask }
+      keys[i] = key
+      items[i] = oldItems[k]
+    }
   }
 }

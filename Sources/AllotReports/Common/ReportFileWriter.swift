@@ -77,9 +77,24 @@ public final class ReportFileWriter {
     if buffer.count >= Self.capacity { try flush() }
   }
 
-  public func flush() throws(ReportError) {
+  /// Appends rendered bytes (flushing first when the buffer would grow past its capacity; a large
+  /// block is written straight through).
+  func write(bytes: [UInt8]) throws(ReportError) {
+    if buffer.count + bytes.count <= Self.capacity {
+      buffer.append(contentsOf: bytes)
+      return
+    }
+    try flush()
+    if bytes.count < Self.capacity {
+      buffer.append(contentsOf: bytes)
+    } else {
+      try writeAll(bytes)
+    }
+  }
+
+  private func writeAll(_ bytes: [UInt8]) throws(ReportError) {
     var failed = false
-    buffer.withUnsafeBytes { raw in
+    bytes.withUnsafeBytes { raw in
       var offset = 0
       while offset < raw.count, let base = raw.baseAddress {
         let n = sysWrite(fd, base + offset, raw.count - offset)
@@ -91,8 +106,12 @@ public final class ReportFileWriter {
         offset += n
       }
     }
-    buffer.removeAll(keepingCapacity: true)
     if failed { throw ReportError(path: path, message: "cannot write the file (\(Self.errnoText())).") }
+  }
+
+  public func flush() throws(ReportError) {
+    defer { buffer.removeAll(keepingCapacity: true) }
+    try writeAll(buffer)
   }
 
   /// Flushes and closes.

@@ -2,7 +2,8 @@ import AllotCore
 
 extension ReconciliationReport {
   /// Writes `reconciliation.csv`, `unmatched-transactions.csv` and `reconciliation.json` in one pass
-  /// (each reason is composed once), streaming through buffered writers.
+  /// (each reason is composed once). Rows are rendered into byte buffers a slice at a time on every
+  /// core, and the slices are written in order while the next ones render.
   public func writeItemised(csv csvPath: String, unmatchedCSV unmatchedPath: String, json jsonPath: String)
     throws
   {
@@ -12,105 +13,194 @@ extension ReconciliationReport {
     try writeJSONHeader(json)
     try csv.write(CSVField.line(Self.itemisedColumns))
     try json.write("],\"expected\":[")
-    for (e, p) in result.expected.enumerated() {
-      let o = result.outcomes[e]
-      let reason = result.reason(forExpected: e)
-      let linked = result.linkedTransactions(e)
-      let paid = amount(o.paid, like: p.amount)
-      let difference = amount(o.difference, like: p.amount)
-      let expectedAmount = p.amount.plainText
-      let due = p.dueDate?.description ?? ""
-      // CSV
-      try csv.csvText(p.reference)
-      try csv.write(byte: 44)
-      try csv.csvText(p.stakeholder)
-      try csv.write(byte: 44)
-      try csv.csvText(p.wallet)
-      try csv.write(byte: 44)
-      try csv.csvText(p.currency)
-      try csv.write(byte: 44)
-      try csv.csvText(p.network)
-      try csv.write(byte: 44)
-      try csv.csvText(due)
-      try csv.write(byte: 44)
-      try csv.csvNumber(expectedAmount)
-      try csv.write(byte: 44)
-      try csv.csvNumber(paid)
-      try csv.write(byte: 44)
-      try csv.csvNumber(difference)
-      try csv.write(",\(o.category.rawValue),\(o.rule?.rawValue ?? ""),")
-      var ids = ""
-      for (k, t) in linked.enumerated() {
-        if k > 0 { ids += " " }
-        ids += result.transactions[Int(t)].id
-      }
-      try csv.csvText(ids)
-      try csv.write(byte: 44)
-      try csv.csvText(reason)
-      try csv.write(byte: 10)
-      // JSON
-      try json.write(e == 0 ? "\n{\"reference\":" : ",\n{\"reference\":")
-      try json.jsonString(p.reference)
-      try json.write(",\"stakeholder\":")
-      try json.jsonString(p.stakeholder)
-      try json.write(",\"wallet\":")
-      try json.jsonString(p.wallet)
-      try json.write(",\"currency\":")
-      try json.jsonString(p.currency)
-      try json.write(",\"network\":")
-      try json.jsonString(p.network)
-      try json.write(p.dueDate == nil ? ",\"dueDate\":null" : ",\"dueDate\":\"\(due)\"")
-      try json.write(
-        ",\"expectedAmount\":\"\(expectedAmount)\",\"paidAmount\":\"\(paid)\",\"difference\":\"\(difference)\""
-      )
-      try json.write(",\"category\":\"\(o.category.rawValue)\",\"rule\":")
-      try json.write(o.rule.map { "\"\($0.rawValue)\"" } ?? "null")
-      try json.write(",\"review\":")
-      try json.write(o.review.map { "\"\($0.rawValue)\"" } ?? "null")
-      try json.write(",\"transactionIds\":[")
-      for (k, t) in linked.enumerated() {
-        if k > 0 { try json.write(byte: 44) }
-        try json.jsonString(result.transactions[Int(t)].id)
-      }
-      try json.write("],\"reason\":")
-      try json.jsonString(reason)
-      try json.write(",\"row\":\(p.sourceRow.map(String.init) ?? "null")}")
+    try SliceRenderer.run(count: result.expected.count, sliceRows: 8192) { range in
+      var c = ByteSink(capacity: range.count * 240)
+      var j = ByteSink(capacity: range.count * 520)
+      for e in range { renderExpected(e, csv: &c, json: &j) }
+      return (c.bytes, j.bytes)
+    } write: { (c: [UInt8], j: [UInt8]) throws(ReportError) in
+      try csv.write(bytes: c)
+      try json.write(bytes: j)
     }
     try json.write("],\"unmatched\":[")
     try un.write(CSVField.line(Self.unmatchedColumns))
-    for (i, u) in result.unmatched.enumerated() {
-      let t = result.transactions[u.transactionIndex]
-      let reason = result.reason(for: u)
-      let amountText = t.amount.plainText
-      for (k, v) in [t.id, t.type, t.status, t.currency, t.network].enumerated() {
-        if k > 0 { try un.write(byte: 44) }
-        try un.csvText(v)
-      }
-      try un.write(byte: 44)
-      try un.csvNumber(amountText)
-      try un.write(byte: 44)
-      try un.csvText(t.destinationAddress)
-      try un.write(byte: 44)
-      try un.csvText(t.createdAt)
-      try un.write(",\(u.category.rawValue),")
-      try un.csvText(reason)
-      try un.write(byte: 10)
-      try json.write(i == 0 ? "\n{" : ",\n{")
-      for (k, (key, v)) in [
-        ("id", t.id), ("type", t.type), ("status", t.status), ("currency", t.currency),
-        ("network", t.network),
-        ("amount", amountText), ("destination", t.destinationAddress), ("createdAt", t.createdAt),
-        ("category", u.category.rawValue), ("reason", reason),
-      ].enumerated() {
-        try json.write(k == 0 ? "\"\(key)\":" : ",\"\(key)\":")
-        try json.jsonString(v)
-      }
-      try json.write(",\"row\":\(t.sourceRow.map(String.init) ?? "null")}")
+    try SliceRenderer.run(count: result.unmatched.count, sliceRows: 8192) { range in
+      var c = ByteSink(capacity: range.count * 200)
+      var j = ByteSink(capacity: range.count * 420)
+      for i in range { renderUnmatched(i, csv: &c, json: &j) }
+      return (c.bytes, j.bytes)
+    } write: { (c: [UInt8], j: [UInt8]) throws(ReportError) in
+      try un.write(bytes: c)
+      try json.write(bytes: j)
     }
     try json.write("]}\n")
     try csv.close()
     try un.close()
     try json.close()
+  }
+
+  /// One line of `reconciliation.csv` and one element of the JSON `expected` array.
+  func renderExpected(_ e: Int, csv: inout ByteSink, json: inout ByteSink) {
+    let p = result.expected[e]
+    let o = result.outcomes[e]
+    var reason = result.reason(forExpected: e)
+    let linked = result.linkedTransactions(e)
+    var amounts = ByteSink(capacity: 96)
+    amounts.decimal(p.amount)
+    let expectedEnd = amounts.bytes.count
+    amounts.amount(o.paid, like: p.amount)
+    let paidEnd = amounts.bytes.count
+    amounts.amount(o.difference, like: p.amount)
+    let due = p.dueDate?.description ?? ""
+    amounts.bytes.withUnsafeBufferPointer { a in
+      let expectedAmount = UnsafeBufferPointer(rebasing: a[0..<expectedEnd])
+      let paid = UnsafeBufferPointer(rebasing: a[expectedEnd..<paidEnd])
+      let difference = UnsafeBufferPointer(rebasing: a[paidEnd...])
+      reason.withUTF8 { reasonBytes in
+        // CSV
+        csv.csvText(p.reference)
+        csv.byte(44)
+        csv.csvText(p.stakeholder)
+        csv.byte(44)
+        csv.csvText(p.wallet)
+        csv.byte(44)
+        csv.csvText(p.currency)
+        csv.byte(44)
+        csv.csvText(p.network)
+        csv.byte(44)
+        csv.csvText(due)
+        csv.byte(44)
+        csv.csvNumber(expectedAmount)
+        csv.byte(44)
+        csv.csvNumber(paid)
+        csv.byte(44)
+        csv.csvNumber(difference)
+        csv.byte(44)
+        csv.raw(o.category.rawValue)
+        csv.byte(44)
+        if let rule = o.rule { csv.raw(rule.rawValue) }
+        csv.byte(44)
+        if linked.count == 1 {
+          csv.csvText(result.transactions[Int(linked[linked.startIndex])].id)
+        } else {
+          var ids = ""
+          for (k, t) in linked.enumerated() {
+            if k > 0 { ids += " " }
+            ids += result.transactions[Int(t)].id
+          }
+          csv.csvText(ids)
+        }
+        csv.byte(44)
+        csv.csvText(reasonBytes)
+        csv.byte(10)
+        // JSON
+        if e == 0 { json.raw("\n{\"reference\":") } else { json.raw(",\n{\"reference\":") }
+        json.jsonString(p.reference)
+        json.raw(",\"stakeholder\":")
+        json.jsonString(p.stakeholder)
+        json.raw(",\"wallet\":")
+        json.jsonString(p.wallet)
+        json.raw(",\"currency\":")
+        json.jsonString(p.currency)
+        json.raw(",\"network\":")
+        json.jsonString(p.network)
+        if p.dueDate == nil {
+          json.raw(",\"dueDate\":null")
+        } else {
+          json.raw(",\"dueDate\":\"")
+          json.raw(due)
+          json.byte(34)
+        }
+        json.raw(",\"expectedAmount\":\"")
+        json.bytes.append(contentsOf: expectedAmount)
+        json.raw("\",\"paidAmount\":\"")
+        json.bytes.append(contentsOf: paid)
+        json.raw("\",\"difference\":\"")
+        json.bytes.append(contentsOf: difference)
+        json.raw("\",\"category\":\"")
+        json.raw(o.category.rawValue)
+        json.raw("\",\"rule\":")
+        if let rule = o.rule {
+          json.byte(34)
+          json.raw(rule.rawValue)
+          json.byte(34)
+        } else {
+          json.raw("null")
+        }
+        json.raw(",\"review\":")
+        if let review = o.review {
+          json.byte(34)
+          json.raw(review.rawValue)
+          json.byte(34)
+        } else {
+          json.raw("null")
+        }
+        json.raw(",\"transactionIds\":[")
+        for (k, t) in linked.enumerated() {
+          if k > 0 { json.byte(44) }
+          json.jsonString(result.transactions[Int(t)].id)
+        }
+        json.raw("],\"reason\":")
+        json.jsonString(reasonBytes)
+        json.raw(",\"row\":")
+        if let row = p.sourceRow { json.int(row) } else { json.raw("null") }
+        json.byte(125)
+      }
+    }
+  }
+
+  /// One line of `unmatched-transactions.csv` and one element of the JSON `unmatched` array.
+  func renderUnmatched(_ i: Int, csv: inout ByteSink, json: inout ByteSink) {
+    let u = result.unmatched[i]
+    let t = result.transactions[u.transactionIndex]
+    let reason = result.reason(for: u)
+    var amountSink = ByteSink(capacity: 48)
+    amountSink.decimal(t.amount)
+    amountSink.bytes.withUnsafeBufferPointer { amountText in
+      csv.csvText(t.id)
+      csv.byte(44)
+      csv.csvText(t.type)
+      csv.byte(44)
+      csv.csvText(t.status)
+      csv.byte(44)
+      csv.csvText(t.currency)
+      csv.byte(44)
+      csv.csvText(t.network)
+      csv.byte(44)
+      csv.csvNumber(amountText)
+      csv.byte(44)
+      csv.csvText(t.destinationAddress)
+      csv.byte(44)
+      csv.csvText(t.createdAt)
+      csv.byte(44)
+      csv.raw(u.category.rawValue)
+      csv.byte(44)
+      csv.csvText(reason)
+      csv.byte(10)
+      json.raw(i == 0 ? "\n{\"id\":" : ",\n{\"id\":")
+      json.jsonString(t.id)
+      json.raw(",\"type\":")
+      json.jsonString(t.type)
+      json.raw(",\"status\":")
+      json.jsonString(t.status)
+      json.raw(",\"currency\":")
+      json.jsonString(t.currency)
+      json.raw(",\"network\":")
+      json.jsonString(t.network)
+      json.raw(",\"amount\":")
+      json.jsonString(amountText)
+      json.raw(",\"destination\":")
+      json.jsonString(t.destinationAddress)
+      json.raw(",\"createdAt\":")
+      json.jsonString(t.createdAt)
+      json.raw(",\"category\":")
+      json.jsonString(u.category.rawValue)
+      json.raw(",\"reason\":")
+      json.jsonString(reason)
+      json.raw(",\"row\":")
+      if let row = t.sourceRow { json.int(row) } else { json.raw("null") }
+      json.byte(125)
+    }
   }
 
   /// Everything before the itemised arrays: as-of, settings, inputs, counts, totals.

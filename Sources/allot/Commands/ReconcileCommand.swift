@@ -100,6 +100,16 @@ struct ReconcileCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
+    #if canImport(Glibc)
+      // Large arrays (a million records, hash tables, report slices) come and go between phases: a
+      // fixed mmap threshold gives each its own mapping, returned when freed, instead of glibc's
+      // sliding threshold keeping freed blocks of up to 32 MiB in the heap (peak memory).
+      // mallopt is not in the Glibc module map: look it up (M_MMAP_THRESHOLD is -3).
+      if let f = dlsym(nil, "mallopt") {
+        typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
+        _ = unsafeBitCast(f, to: MallOpt.self)(-3, 1 << 20)
+      }
+    #endif
     let mappings = try mapping.map(ReconcileInputs.loadMapping) ?? (payouts: [:], transactions: [:])
     guard let tol = ReconciliationSettings.Tolerance(tolerance),
       let days = ReconciliationSettings.windowDays(window)
@@ -179,7 +189,15 @@ struct PhaseTimer {
   mutating func lap(_ name: String) {
     guard enabled else { return }
     let now = clock.now
-    Console.error("timing: \(name): \(now - last)")
+    Console.error("timing: \(name): \(now - last), peak RSS so far \(Self.peakRSS())")
     last = now
+  }
+
+  /// `VmHWM` from /proc/self/status (Linux), or "?".
+  private static func peakRSS() -> String {
+    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+      let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+    else { return "?" }
+    return line.dropFirst(6).trimmingCharacters(in: .whitespaces)
   }
 }

@@ -1,0 +1,192 @@
+import AllotCore
+
+/// A growable byte buffer that report rows are rendered into (off the writing thread), with the same
+/// CSV and JSON escaping as `ReportFileWriter`: no intermediate `String` per cell.
+struct ByteSink {
+  var bytes: [UInt8] = []
+
+  init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+  @inline(__always)
+  mutating func byte(_ b: UInt8) { bytes.append(b) }
+
+  @inline(__always)
+  mutating func raw(_ s: StaticString) {
+    s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+  }
+
+  @inline(__always)
+  mutating func raw(_ s: String) {
+    var text = s
+    text.withUTF8 { bytes.append(contentsOf: $0) }
+  }
+
+  /// A non-negative or negative integer in decimal.
+  mutating func int(_ value: Int) {
+    if value < 0 {
+      byte(UInt8(ascii: "-"))
+      unsigned(UInt64(value.magnitude))
+    } else {
+      unsigned(UInt64(value))
+    }
+  }
+
+  private mutating func unsigned(_ value: UInt64) {
+    var v = value
+    var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    withUnsafeMutableBytes(of: &tmp) { buf in
+      var i = buf.count
+      repeat {
+        i -= 1
+        buf[i] = UInt8(truncatingIfNeeded: v % 10) + 48
+        v /= 10
+      } while v > 0
+      bytes.append(contentsOf: buf[i...])
+    }
+  }
+
+  /// `d.plainText` (the scale kept).
+  mutating func decimal(_ d: ExactDecimal) {
+    let m = d.significand.magnitude
+    guard m <= UInt128(UInt64.max) else {
+      raw(d.description)
+      return
+    }
+    var v = UInt64(m)
+    let scale = d.scale
+    var tmp: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+    withUnsafeMutableBytes(of: &tmp) { buf in
+      var i = buf.count
+      var written = 0
+      repeat {
+        i -= 1
+        buf[i] = UInt8(truncatingIfNeeded: v % 10) + 48
+        v /= 10
+        written += 1
+        if written == scale {
+          i -= 1
+          buf[i] = UInt8(ascii: ".")
+        }
+      } while v > 0 || written < scale + 1
+      if buf[i] == UInt8(ascii: ".") {
+        i -= 1
+        buf[i] = 48
+      }
+      if d.significand < 0 {
+        i -= 1
+        buf[i] = UInt8(ascii: "-")
+      }
+      bytes.append(contentsOf: buf[i...])
+    }
+  }
+
+  /// `ReconciliationResult.format(d, like: reference)`.
+  mutating func amount(_ d: ExactDecimal, like reference: ExactDecimal) {
+    if d.scale == reference.scale {
+      decimal(d)
+      return
+    }
+    let c = d.scale > reference.scale ? d.canonicalized : d
+    if c.scale <= reference.scale, let r = c.rescaled(to: reference.scale) {
+      decimal(r)
+    } else {
+      decimal(c)
+    }
+  }
+
+  /// A CSV text cell: formula-neutralised (`'` before a leading `=`, `+`, `-`, `@`, tab, CR) and
+  /// quoted when it holds a comma, quote or line break.
+  mutating func csvText(_ s: String) { cell(s, neutralise: true) }
+
+  /// A CSV number cell: written as is (quoted only if it somehow holds a comma or quote).
+  mutating func csvNumber(_ s: String) { cell(s, neutralise: false) }
+
+  mutating func csvText(_ u: UnsafeBufferPointer<UInt8>) { cell(u, neutralise: true) }
+
+  mutating func csvNumber(_ u: UnsafeBufferPointer<UInt8>) { cell(u, neutralise: false) }
+
+  private mutating func cell(_ s: String, neutralise: Bool) {
+    var text = s
+    text.withUTF8 { cell($0, neutralise: neutralise) }
+  }
+
+  private mutating func cell(_ u: UnsafeBufferPointer<UInt8>, neutralise: Bool) {
+    var needsQuote = false
+    for b in u where b == 44 || b == 34 || b == 10 || b == 13 {
+      needsQuote = true
+      break
+    }
+    if needsQuote { byte(34) }
+    if neutralise, let f = u.first,
+      f == UInt8(ascii: "=") || f == UInt8(ascii: "+") || f == UInt8(ascii: "-") || f == UInt8(ascii: "@")
+        || f == 9 || f == 13
+    {
+      byte(UInt8(ascii: "'"))
+    }
+    if needsQuote {
+      for b in u {
+        if b == 34 { byte(34) }
+        byte(b)
+      }
+      byte(34)
+    } else {
+      bytes.append(contentsOf: u)
+    }
+  }
+
+  /// A JSON string literal (`<` escaped too, so the JSON can sit inside HTML).
+  mutating func jsonString(_ s: String) {
+    var text = s
+    text.withUTF8 { jsonString($0) }
+  }
+
+  mutating func jsonString(_ u: UnsafeBufferPointer<UInt8>) {
+    byte(34)
+    var start = 0
+    var i = 0
+    let n = u.count
+    while i < n {
+      let b = u[i]
+      // Fast skip: printable ASCII other than `"`, `\` and `<`, and bytes of multi-byte UTF-8 other
+      // than the lead byte 0xE2 (U+2028 and U+2029 start with it).
+      if b >= 0x20 && b != 34 && b != 92 && b != 60 && b != 0xE2 {
+        i += 1
+        continue
+      }
+      var escape: StaticString? = nil
+      var unicode = false
+      switch b {
+      case 34: escape = "\\\""
+      case 92: escape = "\\\\"
+      case 10: escape = "\\n"
+      case 13: escape = "\\r"
+      case 9: escape = "\\t"
+      case 60: escape = "\\u003c"
+      case 0..<32: unicode = true
+      case 0xE2 where i + 2 < n && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9):
+        escape = u[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+      default: break
+      }
+      if escape == nil && !unicode {
+        i += 1
+        continue
+      }
+      if i > start { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[start..<i])) }
+      if let escape {
+        raw(escape)
+        i += b == 0xE2 ? 3 : 1
+      } else {
+        let hex: StaticString = "0123456789abcdef"
+        raw("\\u00")
+        hex.withUTF8Buffer { h in
+          byte(h[Int(b >> 4)])
+          byte(h[Int(b & 15)])
+        }
+        i += 1
+      }
+      start = i
+    }
+    if n > start { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[start..<n])) }
+    byte(34)
+  }
+}
