@@ -128,7 +128,7 @@ public struct XLSXReader: SheetReader {
   }
 
   /// How many parsed rows may wait for the shared-strings table before the reader waits for it.
-  static let maxRowsWaitingForStrings = 32_768
+  static let maxRowsWaitingForStrings = 8_192
 
   private static func drain(_ handler: XLSXSheetHandler, _ body: (SheetRow) throws -> Void) throws {
     guard !handler.pending.isEmpty else { return }

@@ -70,11 +70,19 @@ struct ImportCommand: ParsableCommand {
     let fileIssues = summary?.issues.filter { $0.row == 0 } ?? []
     switch format {
     case .json:
-      Console.out(
-        "{\"batch\":\(staged.batchId),\"file\":\(JSONString.quoted(batch.fileName)),\"sheet\":\(JSONString.quoted(sheet.name)),"
-          + "\"rows\":\(staged.rows),\"pending\":\(staged.pending),\"invalid\":\(staged.invalid),"
-          + "\"skipped\":\(staged.skipped),\"issues\":\(staged.issues)}")
+      let warnings = phases.readerWarnings.map { w -> String in
+        "{\"code\":\(JSONString.quoted(w.code)),\"message\":\(JSONString.quoted(w.message))}"
+      }
+      var line = "{\"batch\":\(staged.batchId),\"file\":\(JSONString.quoted(batch.fileName))"
+      line +=
+        ",\"sheet\":\(JSONString.quoted(sheet.name)),\"rows\":\(staged.rows),\"pending\":\(staged.pending)"
+      line += ",\"invalid\":\(staged.invalid),\"skipped\":\(staged.skipped),\"issues\":\(staged.issues)"
+      line += ",\"readerWarnings\":[" + warnings.joined(separator: ",") + "]}"
+      Console.out(line)
     case .text:
+      for warning in phases.readerWarnings {
+        Console.error("allot: warning: \(warning.message)")
+      }
       for issue in fileIssues {
         Console.error("allot: \(issue.severity == .error ? "error" : "warning"): \(issue.message)")
       }

@@ -1,4 +1,5 @@
 import AllotCore
+import AllotReaders
 import AllotStore
 import Dispatch
 import Foundation
@@ -22,6 +23,8 @@ enum ImportPipeline {
     var staging = Duration.zero
     /// CPU time of the staging thread.
     var stagingCPU = Duration.zero
+    /// What the reader noticed about the file (Windows-1252 text, …), set once validation is over.
+    var readerWarnings: [ReaderWarning] = []
 
     static func threadCPU() -> Duration {
       var t = timespec()
@@ -41,11 +44,13 @@ enum ImportPipeline {
     let producerDone = DispatchSemaphore(value: 0)
     let source = UncheckedSendable(run)
     let batchId = stager.batchId
+    let warnings = WarningsBox()
     let producer = Thread {
       queue.finish(
         Result {
           try produce(
-            source.value, batchId: batchId, into: queue, toPrepare: toPrepare, showProgress: showProgress)
+            source.value, batchId: batchId, into: queue, toPrepare: toPrepare, showProgress: showProgress,
+            warnings: warnings)
         })
       toPrepare.close()
       producerDone.signal()
@@ -83,13 +88,15 @@ enum ImportPipeline {
       throw error
     }
     producerDone.wait()
+    timing.readerWarnings = warnings.value
     return try queue.result()
   }
 
   /// The producer thread: validates, cuts the merged results into chunks and has each chunk's bodies
   /// built on a worker thread.
   private static func produce(
-    _ run: ValidationRun, batchId: Int64, into queue: ChunkQueue, toPrepare: PrepareQueue, showProgress: Bool
+    _ run: ValidationRun, batchId: Int64, into queue: ChunkQueue, toPrepare: PrepareQueue, showProgress: Bool,
+    warnings: WarningsBox
   ) throws -> ValidationSummary {
     var rows: [RowValidation] = []
     rows.reserveCapacity(chunkRows)
@@ -100,13 +107,20 @@ enum ImportPipeline {
       toPrepare.add(chunk)
       try queue.push(chunk)
     }
-    let (summary, _) = try run.validate(collectIssues: false, showProgress: showProgress) { result in
+    let (summary, readerWarnings) = try run.validate(collectIssues: false, showProgress: showProgress) {
+      result in
       rows.append(result)
       if rows.count >= chunkRows { try submit() }
     }
     try submit()
+    warnings.value = readerWarnings
     return summary
   }
+}
+
+/// The reader's warnings, written by the producer thread before it signals that it is done.
+private final class WarningsBox: @unchecked Sendable {
+  var value: [ReaderWarning] = []
 }
 
 /// A run of validated rows in file order and, once `ready` is signalled, the body and fingerprint of

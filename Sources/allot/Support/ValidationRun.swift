@@ -98,19 +98,30 @@ struct ValidationRun {
     var progress = ProgressLine(enabled: showProgress, noun: "rows")
     defer { progress.finish() }
     do {
+      // Rows already handed to `onRow` by a parallel pass that gave way to the sequential one.
+      var delivered = 0
       if let csv = reader as? CSVReader {
         var validator = FileValidator(options: options, collectIssues: collectIssues)
         do {
           let warnings = try ParallelCSVValidation.run(
-            csv: csv, validator: &validator, progress: &progress, requests: requests, onRow: onRow)
+            csv: csv, validator: &validator, progress: &progress, requests: requests
+          ) { row in
+            try onRow(row)
+            delivered = row.rowNumber
+          }
           return (validator.finish(), warnings)
         } catch is ParallelCSVValidation.FallBack {
           // Not UTF-8: read it again sequentially, which settles the decoding for the whole file.
+          // The rows before the first byte that is not UTF-8 read the same both ways: they are
+          // validated again (duplicates and totals) but not handed on twice.
         }
       }
       var validator = FileValidator(options: options, collectIssues: collectIssues)
       let warnings = try PipelinedValidation.run(
-        reader: reader, sheet: sheet, validator: &validator, progress: &progress, onRow: onRow)
+        reader: reader, sheet: sheet, validator: &validator, progress: &progress
+      ) { row in
+        if row.rowNumber > delivered { try onRow(row) }
+      }
       return (validator.finish(), warnings)
     } catch let error as ReaderError {
       progress.finish()
