@@ -84,7 +84,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   // accept the package (CDATA is left out: libxml2 2.9 keeps CRLF inside it, the scanner does not).
   let scanned = read(path, libxml2: false)
   let parsed = read(path, libxml2: true)
-  if case .success(let a) = scanned, case .success(let b) = parsed, a != b,
+  // A sheet that fails is not compared: how many rows come before the error depends on where each
+  // parser's chunks end, and the error makes the file unreadable either way.
+  if case .success(let a) = scanned, case .success(let b) = parsed, a != b, !a.contains("error"),
+    !b.contains("error"),
     !input.contains(where: { $0 == UInt8(ascii: "[") })
   {
     fatalError("XMLPartScanner and libxml2 disagree:\n\(a)\n---\n\(b)")
