@@ -10,18 +10,24 @@ struct KeyHasher {
 
   /// Bytes folded to lower case (ASCII).
   mutating func lowercased(_ s: String) {
-    for u in s.utf8 { byte(u >= 65 && u <= 90 ? u + 32 : u) }
+    var text = s
+    text.withUTF8 { u in
+      for b in u { byte(b >= 65 && b <= 90 ? b + 32 : b) }
+    }
     byte(0xFF)
   }
 
   /// A wallet: EVM addresses folded to lower case, anything else exactly.
   mutating func wallet(_ s: String) {
-    if MatchKeys.isEVM(s) {
-      lowercased(s)
-    } else {
-      for u in s.utf8 { byte(u) }
-      byte(0xFF)
+    var text = s
+    text.withUTF8 { u in
+      if MatchKeys.isEVM(u) {
+        for b in u { byte(b >= 65 && b <= 90 ? b + 32 : b) }
+      } else {
+        for b in u { byte(b) }
+      }
     }
+    byte(0xFF)
   }
 
   /// An amount by numeric value (`2750.25` and `2750.250000` hash alike).
@@ -51,6 +57,13 @@ struct KeyHasher {
 }
 
 enum MatchKeys {
+  /// `0x` followed by 40 hex digits.
+  static func isEVM(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard u.count == 42, u[0] == 48, u[1] == 120 || u[1] == 88 else { return false }
+    for i in 2..<42 where Hex.value(u[i]) == nil { return false }
+    return true
+  }
+
   /// `0x` followed by 40 hex digits.
   static func isEVM(_ s: String) -> Bool {
     let u = s.utf8

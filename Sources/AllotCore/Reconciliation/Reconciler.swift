@@ -43,14 +43,16 @@ struct ReconcilerState {
     txOrder = [Int64](repeating: .min, count: m)
     txStatus = [MagmaTransaction.StatusClass](repeating: .unknown, count: m)
     txPayout = [Bool](repeating: true, count: m)
+    // Field by field (no copy of the whole record per transaction).
     for i in 0..<m {
-      let t = transactions[i]
-      let created = t.createdAt.isEmpty ? nil : Timestamp.seconds(t.createdAt)
-      let completed = t.completedAt.isEmpty ? nil : Timestamp.seconds(t.completedAt)
+      let createdAt = transactions[i].createdAt
+      let completedAt = transactions[i].completedAt
+      let created = createdAt.isEmpty ? nil : Timestamp.seconds(createdAt)
+      let completed = completedAt.isEmpty ? nil : Timestamp.seconds(completedAt)
       txTime[i] = completed ?? created ?? .min
       txOrder[i] = created ?? completed ?? .min
-      txStatus[i] = t.statusClass
-      txPayout[i] = !t.isNonPayout
+      txStatus[i] = MagmaTransaction.statusClass(transactions[i].status)
+      txPayout[i] = !MagmaTransaction.isNonPayout(type: transactions[i].type)
     }
     txClaimed = txPayout.map { !$0 }
     let n = expected.count
@@ -100,11 +102,10 @@ struct ReconcilerState {
   }
 
   func sameSlot(_ t: Int32, _ e: Int) -> Bool {
-    let x = txs[Int(t)]
-    let p = expected[e]
-    return MatchKeys.walletsEqual(x.destinationAddress, p.wallet)
-      && AsciiText.equalsIgnoringCase(x.currency, p.currency)
-      && AsciiText.equalsIgnoringCase(x.network, p.network)
+    let i = Int(t)
+    return MatchKeys.walletsEqual(txs[i].destinationAddress, expected[e].wallet)
+      && AsciiText.equalsIgnoringCase(txs[i].currency, expected[e].currency)
+      && AsciiText.equalsIgnoringCase(txs[i].network, expected[e].network)
   }
 
   func sameExpectedKey(_ a: Int, _ b: Int) -> Bool {
@@ -226,18 +227,18 @@ struct ReconcilerState {
     var expHash = [UInt64](repeating: 0, count: expected.count)
     var expMap = HashMultiMap(expectedKeys: open.count, itemCount: expected.count)
     for e in open.reversed() {
-      let p = expected[e]
       let h = MatchKeys.exactHash(
-        wallet: p.wallet, currency: p.currency, network: p.network, amount: p.amount)
+        wallet: expected[e].wallet, currency: expected[e].currency, network: expected[e].network,
+        amount: expected[e].amount)
       expHash[e] = h
       expMap.insert(hash: h, item: Int32(e))
     }
     var txMap = HashMultiMap(expectedKeys: txs.count, itemCount: txs.count)
     for t in stride(from: txs.count - 1, through: 0, by: -1) where !txClaimed[t] {
-      let x = txs[t]
       txMap.insert(
         hash: MatchKeys.exactHash(
-          wallet: x.destinationAddress, currency: x.currency, network: x.network, amount: x.amount),
+          wallet: txs[t].destinationAddress, currency: txs[t].currency, network: txs[t].network,
+          amount: txs[t].amount),
         item: Int32(t))
     }
     var done = [Bool](repeating: false, count: expected.count)
