@@ -100,16 +100,8 @@ struct ReconcileCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    #if canImport(Glibc)
-      // Large arrays (a million records, hash tables, report slices) come and go between phases: a
-      // fixed mmap threshold gives each its own mapping, returned when freed, instead of glibc's
-      // sliding threshold keeping freed blocks of up to 32 MiB in the heap (peak memory).
-      // mallopt is not in the Glibc module map: look it up (M_MMAP_THRESHOLD is -3).
-      if let f = dlsym(nil, "mallopt") {
-        typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
-        _ = unsafeBitCast(f, to: MallOpt.self)(-3, 1 << 20)
-      }
-    #endif
+    // Large arrays (a million records, hash tables, report slices) come and go between phases.
+    MemoryTuning.mapBlocks(largerThan: 1 << 20)
     let mappings = try mapping.map(ReconcileInputs.loadMapping) ?? (payouts: [:], transactions: [:])
     guard let tol = ReconciliationSettings.Tolerance(tolerance),
       let days = ReconciliationSettings.windowDays(window)

@@ -58,12 +58,6 @@ struct ValidateCommand: ParsableCommand {
   /// mappings, returned to the system when freed, instead of glibc's sliding threshold keeping freed
   /// blocks of up to 32 MiB in the heap: a lower peak memory on large files.
   static func mapLargeBlocks() {
-    #if canImport(Glibc)
-      // mallopt is not in the Glibc module map: look it up (M_MMAP_THRESHOLD is -3).
-      if let f = dlsym(nil, "mallopt") {
-        typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
-        _ = unsafeBitCast(f, to: MallOpt.self)(-3, 256 << 10)
-      }
-    #endif
+    MemoryTuning.mapBlocks(largerThan: 256 << 10)
   }
 }
