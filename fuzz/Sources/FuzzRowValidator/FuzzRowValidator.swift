@@ -42,10 +42,34 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   let bytes = Array(UnsafeBufferPointer(start: data, count: size))
   let cells = bytes.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map(cell)
   let row = SheetRow(rowNumber: 2, cells: cells)
+  // The byte path (CSV rows checked without building Strings) is compared with the cell path when
+  // every cell is plain UTF-8 text, as a CSV file's cells are.
+  let pieces = bytes.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+  let plainText = pieces.allSatisfy { piece in
+    (piece.first.map { $0 >= 6 } ?? true) && String(decoding: piece, as: UTF8.self).utf8.elementsEqual(piece)
+  }
   for validator in validators {
     let result = validator.validate(row: row)
     if result.allocation != nil && result.issues.contains(where: { $0.severity == .error }) {
       fatalError("a row with an error issue produced an allocation")
+    }
+    guard plainText else { continue }
+    let fast = bytes.withUnsafeBufferPointer { all -> RowValidation? in
+      var buffers: [UnsafeBufferPointer<UInt8>] = []
+      for piece in pieces {
+        buffers.append(UnsafeBufferPointer(rebasing: all[piece.startIndex..<piece.endIndex]))
+      }
+      return buffers.withUnsafeBufferPointer {
+        validator.validateWithoutRequest(ByteRow(rowNumber: 2, cells: $0))
+      }
+    }
+    if let fast {
+      guard result.issues.isEmpty, result.allocation != nil, fast.isValid, fast.issues.isEmpty else {
+        fatalError("the byte path found valid a row the cell path does not: \(result.issues.map(\.code))")
+      }
+      guard fast.duplicateKey == result.duplicateKey else {
+        fatalError("the byte path and the cell path give different duplicate keys")
+      }
     }
   }
   return 0
