@@ -16,6 +16,7 @@ let package = Package(
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
     // Pure domain: models, exact decimals, mapping, validation rules, wallets, state machine, matcher.
@@ -38,7 +39,10 @@ let package = Package(
     // HTTP clients for Magna and Magma.
     .target(
       name: "AllotHTTP",
-      dependencies: ["AllotCore", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+      dependencies: [
+        "AllotCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
     ),
     // Local Magna + Magma emulator.
     .target(
@@ -55,6 +59,7 @@ let package = Package(
       dependencies: [
         "AllotCore", "AllotReaders", "AllotStore", "AllotHTTP", "AllotSandbox", "AllotReports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ]
     ),
     .target(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 
 #if canImport(Glibc)
   import Glibc
@@ -20,6 +21,7 @@ struct Allot: AsyncParsableCommand {
 
   /// Runs the command line. Usage errors exit with status 2 (allot's contract), not ArgumentParser's 64.
   static func main() async {
+    bootstrapLogging()
     do {
       var command = try parseAsRoot()
       if var asyncCommand = command as? any AsyncParsableCommand {

@@ -2,14 +2,17 @@ import AllotTestSupport
 import Foundation
 import Testing
 
-/// The Magna API token never appears in the database, stdout, stderr or JSON output, including when
-/// Magna refuses it; the database file is private (0600).
+/// The Magna API token and the Magma API key never appear in the database, stdout, stderr (logs
+/// included, at the most verbose level too), JSON output or reports, including when Magna refuses the
+/// token; the database file is private (0600), the reports readable (0644).
 @Suite(.serialized) struct SecretsTests {
-  @Test func tokenAppearsNowhere() throws {
+  @Test(arguments: [nil, "debug", "trace"])
+  func tokenAppearsNowhere(logLevel: String?) throws {
     let sandbox = try SandboxProcess()
     defer { sandbox.stop() }
     let s = sandbox.settings
     let token = try #require(s["MAGNA_API_TOKEN"])
+    let magmaKey = try #require(s["MAGMA_API_KEY"])
     let tokenId = try #require(s["SANDBOX_TOKEN_ID"])
     let contract = try #require(s["SANDBOX_CONTRACT_IDS"]?.split(separator: ",").first.map(String.init))
     let schedule = try #require(s["SANDBOX_SCHEDULE_IDS"]?.split(separator: ",").first.map(String.init))
@@ -26,6 +29,7 @@ import Testing
     try text.write(toFile: sheet, atomically: true, encoding: .utf8)
     var env = sandbox.environment
     env["ALLOT_DB"] = dir + "/allot.sqlite"
+    if let logLevel { env["ALLOT_LOG_LEVEL"] = logLevel }
 
     var outputs: [AllotResult] = []
     outputs.append(
@@ -37,6 +41,25 @@ import Testing
     #expect(outputs[0].status == 0, "import: \(outputs[0].stdout)\(outputs[0].stderr)")
     #expect(outputs[1].status == 0, "submit: \(outputs[1].stdout)\(outputs[1].stderr)")
     #expect(outputs[3].stdout.contains("\"succeeded\":5"), "status json: \(outputs[3].stdout.prefix(300))")
+    if logLevel != nil {
+      // The log is really on: every create shows up, and at trace level with its body.
+      #expect(outputs[1].stderr.contains("allot.http"), "submit log: \(outputs[1].stderr.prefix(300))")
+      #expect(outputs[1].stderr.contains("/allocations/create -> HTTP"))
+      #expect(outputs[1].stderr.contains("request body:") == (logLevel == "trace"))
+    }
+    // Magma: the transactions read from the API, reports written.
+    let reports = dir + "/reports"
+    let reconciled = try AllotRunner.run(
+      [
+        "reconcile", "--batch", "1", "--currency", "USDC", "--network", "ethereum", "--from-api", "--out",
+        reports,
+        "--as-of", "2026-12-31", "--format", "json",
+      ], environment: env, directory: dir)
+    #expect([0, 1].contains(reconciled.status), "reconcile: \(reconciled.stderr.prefix(300))")
+    if logLevel != nil {
+      #expect(reconciled.stderr.contains("GET "), "reconcile log: \(reconciled.stderr.prefix(300))")
+    }
+    outputs.append(reconciled)
     // A wrong token: the refusal message must not echo it either.
     var wrong = env
     let wrongToken = "wrong-\(UUID().uuidString)"
@@ -48,7 +71,7 @@ import Testing
 
     for r in outputs {
       #expect(!r.crashed)
-      for secret in [token, wrongToken] {
+      for secret in [token, wrongToken, magmaKey] {
         #expect(!r.stdout.contains(secret), "token in stdout: \(r.stdout.prefix(300))")
         #expect(!r.stderr.contains(secret), "token in stderr: \(r.stderr.prefix(300))")
       }
@@ -61,6 +84,18 @@ import Testing
       for secret in [token, wrongToken] {
         #expect(data.range(of: Data(secret.utf8)) == nil, "token in \(file)")
       }
+    }
+    let reportFiles = try FileManager.default.contentsOfDirectory(atPath: reports)
+    #expect(reportFiles.contains("reconciliation.html"))
+    for file in reportFiles {
+      let path = reports + "/" + file
+      let data = try Data(contentsOf: URL(fileURLWithPath: path))
+      for secret in [token, magmaKey] {
+        #expect(data.range(of: Data(secret.utf8)) == nil, "secret in \(file)")
+      }
+      let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?
+        .intValue
+      #expect(mode == 0o644, "\(file) mode is \(String(mode ?? -1, radix: 8))")
     }
     let attributes = try FileManager.default.attributesOfItem(atPath: dir + "/allot.sqlite")
     let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1

@@ -40,7 +40,23 @@ func makeHTTPClientConfiguration(
 }
 
 /// Sends one request and reads the whole answer, never throwing: every failure is classified.
+/// Logged at debug level (`HTTPLog`), without headers, `secret` redacted from what is logged.
 func exchange(
+  _ http: HTTPClient, method: HTTPMethod, url: String, headers: HTTPHeaders, body: [UInt8]?,
+  timeout: Duration, maxResponseBytes: Int, secret: APISecret? = nil
+) async -> ExchangeResult {
+  let started = ContinuousClock.now
+  let result = await exchangeUnlogged(
+    http, method: method, url: url, headers: headers, body: body, timeout: timeout,
+    maxResponseBytes: maxResponseBytes)
+  HTTPLog.exchanged(
+    method: method.rawValue, url: url, requestBody: body, result: result,
+    elapsed: ContinuousClock.now - started,
+    secret: secret)
+  return result
+}
+
+private func exchangeUnlogged(
   _ http: HTTPClient, method: HTTPMethod, url: String, headers: HTTPHeaders, body: [UInt8]?,
   timeout: Duration, maxResponseBytes: Int
 ) async -> ExchangeResult {

@@ -102,7 +102,7 @@ public struct MagmaClient: Sendable, CustomStringConvertible {
     let secret = configuration.secret
     switch await exchange(
       http, method: .GET, url: configuration.baseURL + path, headers: headers, body: nil,
-      timeout: configuration.requestTimeout, maxResponseBytes: configuration.maxResponseBytes)
+      timeout: configuration.requestTimeout, maxResponseBytes: configuration.maxResponseBytes, secret: secret)
     {
     case .failed(let failure):
       throw .transport(path, secret.redact(failure.reason))

@@ -115,7 +115,8 @@ public struct MagnaClient: MagnaAPI, CustomStringConvertible {
     headers.add(name: "Accept", value: "application/json")
     return await exchange(
       http, method: method, url: configuration.baseURL + path, headers: headers, body: body,
-      timeout: configuration.requestTimeout, maxResponseBytes: configuration.maxResponseBytes)
+      timeout: configuration.requestTimeout, maxResponseBytes: configuration.maxResponseBytes,
+      secret: configuration.token)
   }
 
   /// POSTs a JSON body and decodes `result`; every failure becomes a ``MagnaError``.
