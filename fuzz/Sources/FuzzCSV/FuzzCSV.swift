@@ -42,6 +42,34 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   if bytes.allSatisfy({ $0 < 0x80 }), let whole, let pieces, whole != pieces {
     fatalError("CSVRecordScanner gives different rows when the input is cut in chunks")
   }
+  // 1b. The byte form (`consumeRecords`, used by validation) gives the same rows as `consume`, fed in
+  //     the same pieces, and its bytes are the cells' UTF-8 text whenever it says so.
+  if let pieces {
+    var scanner = CSVRecordScanner(delimiter: delimiter, limits: limits, fileName: "fuzz.csv")
+    var records: [SheetRow] = []
+    let check: (CSVRecord) -> Void = { record in
+      let row = record.sheetRow()
+      if record.bytesAreText {
+        for (i, cell) in row.cells.enumerated() where !cell.text.utf8.elementsEqual(record.row[i]) {
+          fatalError("CSVRecord bytes differ from the cell text in row \(row.rowNumber), cell \(i)")
+        }
+      }
+      records.append(row)
+    }
+    do {
+      var start = 0
+      for cut in cuts + [bytes.count] where cut >= start && cut <= bytes.count {
+        try scanner.consumeRecords(UnsafeRawBufferPointer(rebasing: bytes[start..<cut]), check)
+        start = cut
+      }
+      try scanner.finishRecords(check)
+    } catch is ReaderError {
+      fatalError("consumeRecords threw where consume did not")
+    } catch {
+      fatalError("CSVRecordScanner threw a non-ReaderError: \(error)")
+    }
+    if records != pieces { fatalError("consumeRecords and consume give different rows") }
+  }
   // 2. The whole reader through a file: sniffing (BOM, UTF-16, sep=, delimiter), decoding, chunks.
   guard let path = FuzzInputFile.store(data, size, ext: "csv") else { return 0 }
   do {
