@@ -68,37 +68,16 @@ public enum AmountRule {
   /// Canonical text of `digits [. digits]` (leading zeros and trailing fractional zeros removed),
   /// or nil when the text does not follow that grammar. Returns the input itself when already canonical.
   static func canonicalDecimal(_ bytes: String.UTF8View) -> String? {
-    var intDigits = 0
-    var dot = -1
-    var fracDigits = 0
-    var index = 0
-    var leadingZeros = 0
-    var trailingZeros = 0
-    for u in bytes {
-      if TextScan.isDigit(u) {
-        if dot < 0 {
-          if intDigits == leadingZeros && u == 48 { leadingZeros += 1 }
-          intDigits += 1
-        } else {
-          fracDigits += 1
-          trailingZeros = u == 48 ? trailingZeros + 1 : 0
-        }
-      } else if u == UInt8(ascii: ".") && dot < 0 {
-        dot = index
-      } else {
-        return nil
-      }
-      index += 1
-    }
-    guard intDigits > 0, dot < 0 || fracDigits > 0 else { return nil }
-    // Already canonical: no redundant leading zero, no trailing fractional zero.
-    let dropLeading = intDigits > 1 ? min(leadingZeros, intDigits - 1) : 0
-    if dropLeading == 0 && (dot < 0 || trailingZeros == 0) { return String(bytes) }
+    guard let shape = DecimalShape(bytes) else { return nil }
+    if shape.isCanonical { return String(bytes) }
+    let dropLeading = shape.dropLeading
+    let intDigits = shape.intDigits
+    let dot = shape.dot
     let all = Array(bytes)
     var out = [UInt8]()
     out.reserveCapacity(all.count)
     out.append(contentsOf: all[dropLeading..<intDigits])
-    let keepFrac = fracDigits - trailingZeros
+    let keepFrac = shape.keepFraction
     if dot >= 0 && keepFrac > 0 {
       out.append(UInt8(ascii: "."))
       out.append(contentsOf: all[(dot + 1)..<(dot + 1 + keepFrac)])

@@ -46,35 +46,15 @@ enum ByteRules {
   /// The canonical amount (a slice of `b`) when `AmountRule.check` accepts the trimmed text `b` with no
   /// issue; nil otherwise.
   static func amount(_ b: Bytes, maxDecimals: Int) -> Bytes? {
-    var intDigits = 0
-    var dot = -1
-    var fracDigits = 0
-    var leadingZeros = 0
-    var trailingZeros = 0
-    for (index, u) in b.enumerated() {
-      if TextScan.isDigit(u) {
-        if dot < 0 {
-          if intDigits == leadingZeros && u == 48 { leadingZeros += 1 }
-          intDigits += 1
-        } else {
-          fracDigits += 1
-          trailingZeros = u == 48 ? trailingZeros + 1 : 0
-        }
-      } else if u == UInt8(ascii: ".") && dot < 0 {
-        dot = index
-      } else {
-        return nil
-      }
-    }
-    guard intDigits > 0, dot < 0 || fracDigits > 0 else { return nil }
-    let dropLeading = intDigits > 1 ? min(leadingZeros, intDigits - 1) : 0
-    let keepFrac = fracDigits - trailingZeros
-    let end = keepFrac > 0 ? dot + 1 + keepFrac : intDigits
+    guard let shape = DecimalShape(b) else { return nil }
+    let dropLeading = shape.dropLeading
+    let keepFrac = shape.keepFraction
+    let end = keepFrac > 0 ? shape.dot + 1 + keepFrac : shape.intDigits
     let canonical = Bytes(rebasing: b[dropLeading..<end])
     // "0" is not positive; too many decimals or digits get their message from `AmountRule`.
     if canonical.count == 1 && canonical[0] == 48 { return nil }
     if keepFrac > maxDecimals { return nil }
-    if intDigits - dropLeading + keepFrac > 38 { return nil }
+    if shape.intDigits - dropLeading + keepFrac > 38 { return nil }
     return canonical
   }
 

@@ -93,7 +93,7 @@ final class XMLPartScanner {
       return
     }
     if b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { pending.remove(0..<3) }
-    guard let encoding = Self.declaredEncoding(pending.bytes) else { return }
+    guard let encoding = XMLBytes.declaredEncoding(pending.bytes) else { return }
     let name = String(decoding: encoding, as: UTF8.self).lowercased()
     if name != "utf-8" && name != "utf8" {
       fallback = try XMLStreamParser(handler: handler, file: file, part: part, maxDepth: maxDepth)
@@ -104,33 +104,6 @@ final class XMLPartScanner {
     let bytes = pending.bytes
     try parser.feed(UnsafeRawBufferPointer(bytes))
     pending.removeAll()
-  }
-
-  /// The `encoding` value of an XML declaration at the start of `b`, if any.
-  static func declaredEncoding(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
-    guard b.count >= 6, b[0] == UInt8(ascii: "<"), b[1] == UInt8(ascii: "?"), b[2] == UInt8(ascii: "x"),
-      b[3] == UInt8(ascii: "m"), b[4] == UInt8(ascii: "l"), isSpace(b[5])
-    else { return nil }
-    var end = 6
-    while end + 1 < b.count && !(b[end] == UInt8(ascii: "?") && b[end + 1] == UInt8(ascii: ">")) { end += 1 }
-    let key = Array("encoding".utf8)
-    var i = 6
-    while i + key.count < end {
-      if b[i] == key[0] && (0..<key.count).allSatisfy({ b[i + $0] == key[$0] }) {
-        var j = i + key.count
-        while j < end && isSpace(b[j]) { j += 1 }
-        guard j < end, b[j] == UInt8(ascii: "=") else { return nil }
-        j += 1
-        while j < end && isSpace(b[j]) { j += 1 }
-        guard j < end, b[j] == UInt8(ascii: "\"") || b[j] == UInt8(ascii: "'") else { return nil }
-        let quote = b[j]
-        var k = j + 1
-        while k < end && b[k] != quote { k += 1 }
-        return UnsafeBufferPointer(rebasing: b[(j + 1)..<k])
-      }
-      i += 1
-    }
-    return nil
   }
 
   // MARK: - Scanning
@@ -151,7 +124,7 @@ final class XMLPartScanner {
         if lt == n && !final {
           // Wait for the rest, unless the run is very long: then hand on what is safely complete.
           guard n - p > maxPendingBytes else { return }
-          let cut = Self.safeCut(base, p, n)
+          let cut = XMLBytes.safeCut(base, p, n)
           try text(base + p, cut - p)
           p = cut
           return
@@ -307,7 +280,7 @@ final class XMLPartScanner {
     throws(ReaderError)
   {
     var end = 0
-    while end < count && !Self.isSpace(b[end]) { end += 1 }
+    while end < count && !XMLBytes.isSpace(b[end]) { end += 1 }
     guard end > 0 else { throw malformed("xmlParsePI : no target name") }
     let isXML =
       end == 3 && (b[0] | 0x20) == UInt8(ascii: "x") && (b[1] | 0x20) == UInt8(ascii: "m")
@@ -328,8 +301,8 @@ final class XMLPartScanner {
     }
     // The element name.
     var i = 0
-    while i < len && Self.isNameByte(b[i]) { i += 1 }
-    guard i > 0, Self.isNameStart(b[0]) else { throw malformed("StartTag: invalid element name") }
+    while i < len && XMLBytes.isNameByte(b[i]) { i += 1 }
+    guard i > 0, XMLBytes.isNameStart(b[0]) else { throw malformed("StartTag: invalid element name") }
     let nameEnd = i
     try validateName(b, 0, nameEnd)
     // Room for every name and value, decoded values never being longer than their source.
@@ -345,23 +318,23 @@ final class XMLPartScanner {
     var attributeCount = 0
     while i < len {
       let spaceStart = i
-      while i < len && Self.isSpace(b[i]) { i += 1 }
+      while i < len && XMLBytes.isSpace(b[i]) { i += 1 }
       if i == len { break }
       guard i > spaceStart else { throw malformed("attributes construct error") }
       let nameStart = i
-      while i < len && Self.isNameByte(b[i]) { i += 1 }
-      guard i > nameStart, Self.isNameStart(b[nameStart]) else {
+      while i < len && XMLBytes.isNameByte(b[i]) { i += 1 }
+      guard i > nameStart, XMLBytes.isNameStart(b[nameStart]) else {
         throw malformed("error parsing attribute name")
       }
       let attrNameEnd = i
       try validateName(b, nameStart, attrNameEnd)
-      while i < len && Self.isSpace(b[i]) { i += 1 }
+      while i < len && XMLBytes.isSpace(b[i]) { i += 1 }
       guard i < len, b[i] == UInt8(ascii: "=") else {
         throw malformed(
           "Specification mandates value for attribute \(string(b + nameStart, attrNameEnd - nameStart))")
       }
       i += 1
-      while i < len && Self.isSpace(b[i]) { i += 1 }
+      while i < len && XMLBytes.isSpace(b[i]) { i += 1 }
       guard i < len, b[i] == UInt8(ascii: "\"") || b[i] == UInt8(ascii: "'") else {
         throw malformed("AttValue: \" or ' expected")
       }
@@ -370,7 +343,7 @@ final class XMLPartScanner {
       let valueStart = i
       var special = false
       while i < len && b[i] != quote {
-        special = special || Self.needsDecoding(b[i])
+        special = special || XMLBytes.needsDecoding(b[i])
         i += 1
       }
       guard i < len else { throw malformed("AttValue: ' expected") }
@@ -379,7 +352,8 @@ final class XMLPartScanner {
       // Duplicate attribute names (compared as written).
       let nameLength = attrNameEnd - nameStart
       for k in 0..<attributeCount {
-        if attributeLengths[k] == nameLength && memcmpEqual(b + attributeStarts[k], b + nameStart, nameLength)
+        if attributeLengths[k] == nameLength
+          && XMLBytes.equal(b + attributeStarts[k], b + nameStart, nameLength)
         {
           throw malformed("Attribute \(string(b + nameStart, nameLength)) redefined")
         }
@@ -390,7 +364,7 @@ final class XMLPartScanner {
       attributeLengths.append(nameLength)
       attributeCount += 1
       // xmlns and xmlns:* declare namespaces; libxml2 does not report them as attributes.
-      if Self.isXMLNS(b + nameStart, nameLength) {
+      if XMLBytes.isXMLNS(b + nameStart, nameLength) {
         try validateUTF8(b + valueStart, valueEnd - valueStart)
         continue
       }
@@ -467,9 +441,9 @@ final class XMLPartScanner {
 
   private func endTag(_ b: UnsafeMutablePointer<UInt8>, _ count: Int) throws(ReaderError) {
     var len = count
-    while len > 0 && Self.isSpace(b[len - 1]) { len -= 1 }
+    while len > 0 && XMLBytes.isSpace(b[len - 1]) { len -= 1 }
     guard len > 0 else { throw malformed("expected '>'") }
-    for k in 0..<len where !Self.isNameByte(b[k]) { throw malformed("expected '>'") }
+    for k in 0..<len where !XMLBytes.isNameByte(b[k]) { throw malformed("expected '>'") }
     try validateName(b, 0, len)
     try close(b, len)
   }
@@ -490,7 +464,7 @@ final class XMLPartScanner {
   private func close(_ name: UnsafeMutablePointer<UInt8>, _ length: Int) throws(ReaderError) {
     guard let last = openEnds.last else { throw malformed("Extra content at the end of the document") }
     let start = openEnds.count > 1 ? openEnds[openEnds.count - 2] : 0
-    guard last - start == length, memcmpEqual(openNames.base + start, name, length) else {
+    guard last - start == length, XMLBytes.equal(openNames.base + start, name, length) else {
       throw malformed(
         "Opening and ending tag mismatch: \(openName(openEnds.count - 1)) and \(string(name, length))")
     }
@@ -523,7 +497,7 @@ final class XMLPartScanner {
   private func text(_ b: UnsafeMutablePointer<UInt8>, _ count: Int) throws(ReaderError) {
     guard count > 0 else { return }
     if openEnds.isEmpty {
-      for k in 0..<count where !Self.isSpace(b[k]) {
+      for k in 0..<count where !XMLBytes.isSpace(b[k]) {
         throw malformed(
           rootClosed ? "Extra content at the end of the document" : "Start tag expected, '<' not found")
       }
@@ -587,291 +561,19 @@ final class XMLPartScanner {
     if handler.failed, let failure = handler.failure { throw failure }
   }
 
-  /// Decodes text or an attribute value into `out` (which has room for `count` bytes): references
-  /// replaced, line ends normalised (and, in attribute values, whitespace turned into spaces),
-  /// characters checked. Returns the number of bytes written.
-  private func decode(
-    _ b: UnsafeMutablePointer<UInt8>, _ count: Int, into out: UnsafeMutablePointer<UInt8>, attribute: Bool
-  )
-    throws(ReaderError) -> Int
-  {
-    var w = 0
-    var i = 0
-    while i < count {
-      let c = b[i]
-      switch c {
-      case UInt8(ascii: "&"):
-        var semicolon = i + 1
-        while semicolon < count && b[semicolon] != UInt8(ascii: ";") && semicolon - i < 16 { semicolon += 1 }
-        guard semicolon < count, b[semicolon] == UInt8(ascii: ";") else {
-          throw malformed("EntityRef: expecting ';'")
-        }
-        let scalar = try reference(b + i + 1, semicolon - i - 1)
-        w += Self.encode(scalar, into: out + w)
-        i = semicolon + 1
-      case 13:
-        out[w] = attribute ? 0x20 : 10
-        w += 1
-        i += (i + 1 < count && b[i + 1] == 10) ? 2 : 1
-      case 9, 10:
-        out[w] = attribute ? 0x20 : c
-        w += 1
-        i += 1
-      case UInt8(ascii: "<"):
-        throw malformed("Unescaped '<' not allowed in attributes values")
-      case UInt8(ascii: "]") where !attribute:
-        if i + 2 < count && b[i + 1] == UInt8(ascii: "]") && b[i + 2] == UInt8(ascii: ">") {
-          throw malformed("Sequence ']]>' not allowed in content")
-        }
-        out[w] = c
-        w += 1
-        i += 1
-      default:
-        if c < 0x20 { throw malformed("PCDATA invalid Char value \(c)") }
-        if c < 0x80 {
-          out[w] = c
-          w += 1
-          i += 1
-        } else {
-          let n = try utf8Length(b, i, count)
-          (out + w).update(from: b + i, count: n)
-          w += n
-          i += n
-        }
-      }
-    }
-    return w
-  }
-
-  /// The character an entity or character reference (between `&` and `;`) stands for.
-  private func reference(_ b: UnsafeMutablePointer<UInt8>, _ count: Int) throws(ReaderError) -> UInt32 {
-    func named(_ s: StaticString) -> Bool {
-      s.utf8CodeUnitCount == count && memcmpEqual(b, UnsafeMutablePointer(mutating: s.utf8Start), count)
-    }
-    if count >= 2 && b[0] == UInt8(ascii: "#") {
-      var value: UInt32 = 0
-      var digits = 0
-      if b[1] == UInt8(ascii: "x") {
-        for k in 2..<count {
-          let c = b[k]
-          let d: UInt32
-          switch c {
-          case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(c - UInt8(ascii: "0"))
-          case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(c - UInt8(ascii: "a") + 10)
-          case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(c - UInt8(ascii: "A") + 10)
-          default: throw malformed("xmlParseCharRef: invalid hexadecimal value")
-          }
-          value = value * 16 + d
-          digits += 1
-          if value > 0x10FFFF { throw malformed("xmlParseCharRef: character reference out of bounds") }
-        }
-      } else {
-        for k in 1..<count {
-          let c = b[k]
-          guard c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") else {
-            throw malformed("xmlParseCharRef: invalid decimal value")
-          }
-          value = value * 10 + UInt32(c - UInt8(ascii: "0"))
-          digits += 1
-          if value > 0x10FFFF { throw malformed("xmlParseCharRef: character reference out of bounds") }
-        }
-      }
-      guard digits > 0, Self.isXMLChar(value) else {
-        throw malformed("xmlParseCharRef: invalid xmlChar value \(value)")
-      }
-      return value
-    }
-    if named("lt") { return 0x3C }
-    if named("gt") { return 0x3E }
-    if named("amp") { return 0x26 }
-    if named("quot") { return 0x22 }
-    if named("apos") { return 0x27 }
-    throw malformed("Entity '\(string(b, count))' not defined")
-  }
-
-  /// The length of the valid UTF-8 XML character starting at `b[i]`; throws when there is none.
-  @inline(__always) private func utf8Length(_ b: UnsafeMutablePointer<UInt8>, _ i: Int, _ count: Int)
-    throws(ReaderError) -> Int
-  {
-    let c0 = b[i]
-    var n = 0
-    var scalar: UInt32 = 0
-    if c0 & 0xE0 == 0xC0 {
-      n = 2
-      scalar = UInt32(c0 & 0x1F)
-    } else if c0 & 0xF0 == 0xE0 {
-      n = 3
-      scalar = UInt32(c0 & 0x0F)
-    } else if c0 & 0xF8 == 0xF0 {
-      n = 4
-      scalar = UInt32(c0 & 0x07)
-    } else {
-      throw notUTF8()
-    }
-    guard i + n <= count else { throw notUTF8() }
-    for k in 1..<n {
-      let c = b[i + k]
-      guard c & 0xC0 == 0x80 else { throw notUTF8() }
-      scalar = scalar << 6 | UInt32(c & 0x3F)
-    }
-    let minimum: UInt32 = n == 2 ? 0x80 : n == 3 ? 0x800 : 0x10000
-    guard scalar >= minimum, Self.isXMLChar(scalar) else { throw notUTF8() }
-    return n
-  }
-
-  /// Names may hold non-ASCII letters, but only as valid UTF-8.
-  @inline(__always) private func validateName(_ b: UnsafeMutablePointer<UInt8>, _ from: Int, _ to: Int)
-    throws(ReaderError)
-  {
-    var k = from
-    while k < to {
-      if b[k] >= 0x80 { return try validateUTF8(b + from, to - from) }
-      k += 1
-    }
-  }
-
-  private func validateUTF8(_ b: UnsafeMutablePointer<UInt8>, _ count: Int) throws(ReaderError) {
-    var i = 0
-    while i < count {
-      if b[i] < 0x80 {
-        i += 1
-      } else {
-        i += try utf8Length(b, i, count)
-      }
-    }
-  }
-
-  /// Where a long run of text can be cut without splitting a reference, a line end, `]]>` or a
-  /// UTF-8 sequence.
-  private static func safeCut(_ b: UnsafeMutablePointer<UInt8>, _ from: Int, _ to: Int) -> Int {
-    var cut = to
-    var k = to - 1
-    while k >= from && to - k <= 24 {
-      let c = b[k]
-      if c == UInt8(ascii: "&") || c == 13 || c == UInt8(ascii: "]") || c >= 0x80 { cut = k }
-      k -= 1
-    }
-    return max(from + 1, cut)
-  }
-
-  // MARK: - Helpers
-
-  /// Bit c set for the bytes c < 64 of each class.
-  private static let spaceMask: UInt64 = 1 << 0x20 | 1 << 0x09 | 1 << 0x0A | 1 << 0x0D
-  /// Controls, space, `/ > = " ' < &`.
-  private static let notNameMask: UInt64 = 0x700080C5FFFFFFFF
-  /// Controls, `&`, `<`.
-  private static let decodeMask: UInt64 = 0x10000040FFFFFFFF
-
-  @inline(__always) private static func isSpace(_ c: UInt8) -> Bool {
-    c <= 0x20 && (spaceMask >> UInt64(c)) & 1 != 0
-  }
-
-  /// A byte of an attribute value that needs `decode`: a control character, `&`, `<` or non-ASCII.
-  @inline(__always) private static func needsDecoding(_ c: UInt8) -> Bool {
-    c >= 0x80 || (c < 64 && (decodeMask >> UInt64(c)) & 1 != 0)
-  }
-
-  /// A byte that may be part of a name (lenient: anything but markup, quotes, `=` and spaces).
-  @inline(__always) private static func isNameByte(_ c: UInt8) -> Bool {
-    c >= 64 || (notNameMask >> UInt64(c)) & 1 == 0
-  }
-
-  @inline(__always) private static func isNameStart(_ c: UInt8) -> Bool {
-    !(c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) && c != UInt8(ascii: "-") && c != UInt8(ascii: ".")
-      && c != UInt8(ascii: ":")
-  }
-
-  private static func isXMLNS(_ b: UnsafeMutablePointer<UInt8>, _ count: Int) -> Bool {
-    guard count >= 5, b[0] == UInt8(ascii: "x"), b[1] == UInt8(ascii: "m"), b[2] == UInt8(ascii: "l"),
-      b[3] == UInt8(ascii: "n"), b[4] == UInt8(ascii: "s")
-    else { return false }
-    return count == 5 || b[5] == UInt8(ascii: ":")
-  }
-
-  static func isXMLChar(_ v: UInt32) -> Bool {
-    v == 0x9 || v == 0xA || v == 0xD || (0x20...0xD7FF).contains(v) || (0xE000...0xFFFD).contains(v)
-      || (0x10000...0x10FFFF).contains(v)
-  }
-
-  /// Writes `scalar` as UTF-8 at `out`; returns the byte count.
-  private static func encode(_ scalar: UInt32, into out: UnsafeMutablePointer<UInt8>) -> Int {
-    switch scalar {
-    case 0..<0x80:
-      out[0] = UInt8(scalar)
-      return 1
-    case 0x80..<0x800:
-      out[0] = UInt8(0xC0 | (scalar >> 6))
-      out[1] = UInt8(0x80 | (scalar & 0x3F))
-      return 2
-    case 0x800..<0x10000:
-      out[0] = UInt8(0xE0 | (scalar >> 12))
-      out[1] = UInt8(0x80 | ((scalar >> 6) & 0x3F))
-      out[2] = UInt8(0x80 | (scalar & 0x3F))
-      return 3
-    default:
-      out[0] = UInt8(0xF0 | (scalar >> 18))
-      out[1] = UInt8(0x80 | ((scalar >> 12) & 0x3F))
-      out[2] = UInt8(0x80 | ((scalar >> 6) & 0x3F))
-      out[3] = UInt8(0x80 | (scalar & 0x3F))
-      return 4
-    }
-  }
-
-  private func string(_ b: UnsafeMutablePointer<UInt8>, _ count: Int) -> String {
+  func string(_ b: UnsafeMutablePointer<UInt8>, _ count: Int) -> String {
     String(decoding: UnsafeBufferPointer(start: b, count: min(count, 200)), as: UTF8.self)
   }
 
-  private func notUTF8() -> ReaderError {
+  func notUTF8() -> ReaderError {
     malformed("Input is not proper UTF-8, indicate encoding !")
   }
 
-  private func malformed(_ detail: String) -> ReaderError {
+  func malformed(_ detail: String) -> ReaderError {
     ReaderError(
       code: "xml.malformed", file: file,
       message:
         "the part \(part) is not well-formed XML (after byte \(consumed): \(detail)); open the file in Excel and save it again as .xlsx or .csv"
     )
   }
-}
-
-@inline(__always) private func memcmpEqual(
-  _ a: UnsafeMutablePointer<UInt8>, _ b: UnsafeMutablePointer<UInt8>, _ count: Int
-) -> Bool {
-  var k = 0
-  while k < count {
-    if a[k] != b[k] { return false }
-    k += 1
-  }
-  return true
-}
-
-/// A stack of integers without Array's uniqueness and exclusivity checks (the scanner's hot path).
-private final class IntStack {
-  @exclusivity(unchecked) private var base = UnsafeMutablePointer<Int>.allocate(capacity: 64)
-  @exclusivity(unchecked) private var capacity = 64
-  @exclusivity(unchecked) private(set) var count = 0
-
-  deinit { base.deallocate() }
-
-  var isEmpty: Bool { count == 0 }
-  var last: Int? { count > 0 ? base[count - 1] : nil }
-
-  subscript(i: Int) -> Int { base[i] }
-
-  @inline(__always) func append(_ value: Int) {
-    if count == capacity {
-      let bigger = UnsafeMutablePointer<Int>.allocate(capacity: capacity * 2)
-      bigger.update(from: base, count: count)
-      base.deallocate()
-      base = bigger
-      capacity *= 2
-    }
-    base[count] = value
-    count += 1
-  }
-
-  @inline(__always) func removeLast() { count -= 1 }
-
-  @inline(__always) func truncate(to n: Int) { count = min(count, n) }
 }

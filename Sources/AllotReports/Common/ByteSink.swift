@@ -47,37 +47,8 @@ struct ByteSink {
 
   /// `d.plainText` (the scale kept).
   mutating func decimal(_ d: ExactDecimal) {
-    let m = d.significand.magnitude
-    guard m <= UInt128(UInt64.max) else {
-      raw(d.description)
-      return
-    }
-    var v = UInt64(m)
-    let scale = d.scale
-    var tmp: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
-    withUnsafeMutableBytes(of: &tmp) { buf in
-      var i = buf.count
-      var written = 0
-      repeat {
-        i -= 1
-        buf[i] = UInt8(truncatingIfNeeded: v % 10) + 48
-        v /= 10
-        written += 1
-        if written == scale {
-          i -= 1
-          buf[i] = UInt8(ascii: ".")
-        }
-      } while v > 0 || written < scale + 1
-      if buf[i] == UInt8(ascii: ".") {
-        i -= 1
-        buf[i] = 48
-      }
-      if d.significand < 0 {
-        i -= 1
-        buf[i] = UInt8(ascii: "-")
-      }
-      bytes.append(contentsOf: buf[i...])
-    }
+    let written: Void? = d.withPlainTextUTF8 { bytes.append(contentsOf: $0) }
+    if written == nil { raw(d.description) }
   }
 
   /// `ReconciliationResult.format(d, like: reference)`.
@@ -111,27 +82,7 @@ struct ByteSink {
   }
 
   private mutating func cell(_ u: UnsafeBufferPointer<UInt8>, neutralise: Bool) {
-    var needsQuote = false
-    for b in u where b == 44 || b == 34 || b == 10 || b == 13 {
-      needsQuote = true
-      break
-    }
-    if needsQuote { byte(34) }
-    if neutralise, let f = u.first,
-      f == UInt8(ascii: "=") || f == UInt8(ascii: "+") || f == UInt8(ascii: "-") || f == UInt8(ascii: "@")
-        || f == 9 || f == 13
-    {
-      byte(UInt8(ascii: "'"))
-    }
-    if needsQuote {
-      for b in u {
-        if b == 34 { byte(34) }
-        byte(b)
-      }
-      byte(34)
-    } else {
-      bytes.append(contentsOf: u)
-    }
+    CSVCell.append(u, neutralise: neutralise, to: &bytes)
   }
 
   /// A JSON string literal (`<` escaped too, so the JSON can sit inside HTML).

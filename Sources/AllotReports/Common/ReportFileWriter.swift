@@ -148,29 +148,7 @@ extension ReportFileWriter {
 
   private func cell(_ s: String, neutralise: Bool) throws(ReportError) {
     var text = s
-    text.withUTF8 { u in
-      var needsQuote = false
-      for b in u where b == 44 || b == 34 || b == 10 || b == 13 {
-        needsQuote = true
-        break
-      }
-      if needsQuote { append(34) }
-      if neutralise, let f = u.first,
-        f == UInt8(ascii: "=") || f == UInt8(ascii: "+") || f == UInt8(ascii: "-") || f == UInt8(ascii: "@")
-          || f == 9 || f == 13
-      {
-        append(UInt8(ascii: "'"))
-      }
-      if needsQuote {
-        for b in u {
-          if b == 34 { append(34) }
-          append(b)
-        }
-        append(34)
-      } else {
-        appendBytes(u)
-      }
-    }
+    text.withUTF8 { u in CSVCell.append(u, neutralise: neutralise, to: &buffer) }
     if pendingCount >= Self.flushThreshold { try flush() }
   }
 

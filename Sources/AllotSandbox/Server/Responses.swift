@@ -90,7 +90,8 @@ enum Responses {
   }
 
   private static let iso8601Lock = NSLock()
-  nonisolated(unsafe) private static let iso8601Formatter: DateFormatter = {
+  // DateFormatter is Sendable here but not documented as thread-safe: used under `iso8601Lock`.
+  private static let iso8601Formatter: DateFormatter = {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.timeZone = TimeZone(identifier: "UTC")
