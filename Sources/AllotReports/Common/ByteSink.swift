@@ -92,52 +92,6 @@ struct ByteSink {
   }
 
   mutating func jsonString(_ u: UnsafeBufferPointer<UInt8>) {
-    byte(34)
-    var start = 0
-    var i = 0
-    let n = u.count
-    while i < n {
-      let b = u[i]
-      // Fast skip: printable ASCII other than `"`, `\` and `<`, and bytes of multi-byte UTF-8 other
-      // than the lead byte 0xE2 (U+2028 and U+2029 start with it).
-      if b >= 0x20 && b != 34 && b != 92 && b != 60 && b != 0xE2 {
-        i += 1
-        continue
-      }
-      var escape: StaticString? = nil
-      var unicode = false
-      switch b {
-      case 34: escape = "\\\""
-      case 92: escape = "\\\\"
-      case 10: escape = "\\n"
-      case 13: escape = "\\r"
-      case 9: escape = "\\t"
-      case 60: escape = "\\u003c"
-      case 0..<32: unicode = true
-      case 0xE2 where i + 2 < n && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9):
-        escape = u[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
-      default: break
-      }
-      if escape == nil && !unicode {
-        i += 1
-        continue
-      }
-      if i > start { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[start..<i])) }
-      if let escape {
-        raw(escape)
-        i += b == 0xE2 ? 3 : 1
-      } else {
-        let hex: StaticString = "0123456789abcdef"
-        raw("\\u00")
-        hex.withUTF8Buffer { h in
-          byte(h[Int(b >> 4)])
-          byte(h[Int(b & 15)])
-        }
-        i += 1
-      }
-      start = i
-    }
-    if n > start { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[start..<n])) }
-    byte(34)
+    JSONStringLiteral.append(u, to: &bytes)
   }
 }

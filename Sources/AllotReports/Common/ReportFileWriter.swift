@@ -155,44 +155,7 @@ extension ReportFileWriter {
   /// A JSON string literal (`<` escaped too, so the JSON can sit inside HTML).
   public func jsonString(_ s: String) throws(ReportError) {
     var text = s
-    text.withUTF8 { u in
-      append(34)
-      var start = 0
-      var i = 0
-      while i < u.count {
-        let b = u[i]
-        var escape: StaticString? = nil
-        var unicode = false
-        switch b {
-        case 34: escape = "\\\""
-        case 92: escape = "\\\\"
-        case 10: escape = "\\n"
-        case 13: escape = "\\r"
-        case 9: escape = "\\t"
-        case 60: escape = "\\u003c"
-        case 0..<32: unicode = true
-        case 0xE2 where i + 2 < u.count && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9):
-          escape = u[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
-        default: break
-        }
-        if escape == nil && !unicode {
-          i += 1
-          continue
-        }
-        if i > start { appendBytes(UnsafeBufferPointer(rebasing: u[start..<i])) }
-        if let escape {
-          escape.withUTF8Buffer { appendBytes($0) }
-          i += b == 0xE2 ? 3 : 1
-        } else {
-          let hex: [UInt8] = Array("0123456789abcdef".utf8)
-          for c in [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]] as [UInt8] { append(c) }
-          i += 1
-        }
-        start = i
-      }
-      if u.count > start { appendBytes(UnsafeBufferPointer(rebasing: u[start..<u.count])) }
-      append(34)
-    }
+    text.withUTF8 { u in JSONStringLiteral.append(u, to: &buffer) }
     if pendingCount >= Self.flushThreshold { try flush() }
   }
 }
