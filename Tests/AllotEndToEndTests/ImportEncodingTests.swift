@@ -14,7 +14,7 @@ import Testing
     let index = try #require(lines[target].firstIndex(of: UInt8(ascii: "a")))
     lines[target][index] = 0xE9
     let path = dir + "/latin1-grants.csv"
-    FileManager.default.createFile(atPath: path, contents: Data(lines.joined(separator: [10])))
+    #expect(FileManager.default.createFile(atPath: path, contents: Data(lines.joined(separator: [10]))))
     return path
   }
 

@@ -27,7 +27,8 @@ import Testing
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent("db.sqlite").path
-    FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644])
+    #expect(
+      FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644]))
     _ = try AllotDatabase(path: path)
     let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?
       .intValue
@@ -40,7 +41,7 @@ import Testing
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent("db.sqlite").path
-    FileManager.default.createFile(atPath: path, contents: Data(repeating: 0x41, count: 4096))
+    #expect(FileManager.default.createFile(atPath: path, contents: Data(repeating: 0x41, count: 4096)))
     #expect(throws: StoreError.self) { try AllotDatabase(path: path) }
     let missingFolder = folder.appendingPathComponent("no/such/dir/db.sqlite").path
     do {
