@@ -85,6 +85,14 @@ struct ByteSink {
     CSVCell.append(u, neutralise: neutralise, to: &bytes)
   }
 
+  /// `"text"` for a value that needs no JSON escaping (an enum's raw value, an ISO date), or `null`.
+  mutating func plainJSONStringOrNull(_ text: String?) {
+    guard let text else { return raw("null") }
+    byte(34)
+    raw(text)
+    byte(34)
+  }
+
   /// A JSON string literal (`<` escaped too, so the JSON can sit inside HTML).
   mutating func jsonString(_ s: String) {
     var text = s

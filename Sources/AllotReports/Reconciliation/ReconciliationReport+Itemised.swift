@@ -104,13 +104,8 @@ extension ReconciliationReport {
         json.jsonString(p.currency)
         json.raw(",\"network\":")
         json.jsonString(p.network)
-        if p.dueDate == nil {
-          json.raw(",\"dueDate\":null")
-        } else {
-          json.raw(",\"dueDate\":\"")
-          json.raw(due)
-          json.byte(34)
-        }
+        json.raw(",\"dueDate\":")
+        json.plainJSONStringOrNull(p.dueDate == nil ? nil : due)
         json.raw(",\"expectedAmount\":\"")
         json.bytes.append(contentsOf: expectedAmount)
         json.raw("\",\"paidAmount\":\"")
@@ -120,21 +115,9 @@ extension ReconciliationReport {
         json.raw("\",\"category\":\"")
         json.raw(o.category.rawValue)
         json.raw("\",\"rule\":")
-        if let rule = o.rule {
-          json.byte(34)
-          json.raw(rule.rawValue)
-          json.byte(34)
-        } else {
-          json.raw("null")
-        }
+        json.plainJSONStringOrNull(o.rule?.rawValue)
         json.raw(",\"review\":")
-        if let review = o.review {
-          json.byte(34)
-          json.raw(review.rawValue)
-          json.byte(34)
-        } else {
-          json.raw("null")
-        }
+        json.plainJSONStringOrNull(o.review?.rawValue)
         json.raw(",\"transactionIds\":[")
         for (k, t) in linked.enumerated() {
           if k > 0 { json.byte(44) }
