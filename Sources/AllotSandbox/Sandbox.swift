@@ -20,7 +20,8 @@ public func runSandbox(
 }
 
 /// Starts a sandbox (on a free port unless `configuration.port` says otherwise), runs `body` with its
-/// ``SandboxInfo``, then stops it, whether `body` returns or throws.
+/// ``SandboxInfo``, then stops it, whether `body` returns or throws. The server runs on an event-loop
+/// thread (see ``HandlerExecutor``), so work elsewhere in the process cannot starve it.
 public func withSandbox<Result>(
   _ configuration: SandboxConfiguration = SandboxConfiguration(),
   isolation: isolated (any Actor)? = #isolation,
@@ -33,7 +34,7 @@ public func withSandbox<Result>(
     readyContinuation.finish()
   }
   return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
-    group.addTask {
+    group.addTask(executorPreference: HandlerExecutor.shared) {
       defer { readyContinuation.finish() }
       try await serviceGroup.run()
     }

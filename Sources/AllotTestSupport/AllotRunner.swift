@@ -11,9 +11,20 @@ public struct AllotResult: Sendable {
 
 public enum AllotRunner {
   /// Runs `allot ARGS` in `directory` (default: the package root) with extra environment variables, and
-  /// waits at most `timeout` seconds (then kills it and reports status -1).
+  /// waits at most `timeout` seconds (then kills it and reports status -1). The wait happens on a thread of
+  /// its own (see ``offPool(_:)-(()->T)``), never on the cooperative pool other tests need.
   @discardableResult
   public static func run(
+    _ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
+    timeout: TimeInterval = 120
+  ) async throws -> AllotResult {
+    try await offPool {
+      try runBlocking(arguments, environment: environment, directory: directory, timeout: timeout)
+    }
+  }
+
+  /// ``run(_:environment:directory:timeout:)`` on the calling thread, which it blocks until the process ends.
+  public static func runBlocking(
     _ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
     timeout: TimeInterval = 120
   ) throws -> AllotResult {

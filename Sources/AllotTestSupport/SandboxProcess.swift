@@ -7,6 +7,19 @@ public final class SandboxProcess: @unchecked Sendable {
   /// The `KEY=VALUE` lines it printed (`MAGNA_BASE_URL`, `MAGNA_API_TOKEN`, `SANDBOX_TOKEN_ID`, …).
   public let settings: [String: String]
 
+  /// Starts the sandbox and waits, on a thread of its own, until it says it is ready.
+  public static func start(arguments: [String] = [], timeout: TimeInterval = 30) async throws
+    -> SandboxProcess
+  {
+    try await offPool { try SandboxProcess(arguments: arguments, timeout: timeout) }
+  }
+
+  /// Stops the sandbox, waiting for it on a thread of its own.
+  public func shutdown() async {
+    await offPool { self.stop() }
+  }
+
+  /// Starts the sandbox, blocking the calling thread until it is ready: prefer ``start(arguments:timeout:)``.
   public init(arguments: [String] = [], timeout: TimeInterval = 30) throws {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: TestPaths.allotBinary)

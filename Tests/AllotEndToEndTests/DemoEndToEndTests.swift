@@ -4,9 +4,9 @@ import Testing
 
 /// `allot demo` as a newcomer runs it: exit 0, every step narrated, reports written, nothing left running.
 @Suite struct DemoEndToEndTests {
-  @Test func demoRunsTheWholeFlow() throws {
+  @Test func demoRunsTheWholeFlow() async throws {
     let dir = try AllotRunner.temporaryDirectory()
-    let r = try AllotRunner.run(["demo", "--out", dir], timeout: 120)
+    let r = try await AllotRunner.run(["demo", "--out", dir], timeout: 120)
     #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
     #expect(!r.crashed)
     for step in 1...7 { #expect(r.stdout.contains("Step \(step).")) }

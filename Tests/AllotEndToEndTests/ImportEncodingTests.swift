@@ -18,10 +18,10 @@ import Testing
     return path
   }
 
-  @Test func importStagesEveryRowOnce() throws {
+  @Test func importStagesEveryRowOnce() async throws {
     let dir = try AllotRunner.temporaryDirectory()
     let path = try Self.windows1252Sample(in: dir)
-    let r = try AllotRunner.run(["import", path, "--db", dir + "/a.sqlite", "--format", "json"])
+    let r = try await AllotRunner.run(["import", path, "--db", dir + "/a.sqlite", "--format", "json"])
     #expect([0, 1].contains(r.status), "\(r.stderr)")
     let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
     let warnings = try #require(json["readerWarnings"] as? [[String: Any]])
@@ -32,20 +32,20 @@ import Testing
     #expect(staged == 50)
   }
 
-  @Test func importSaysTheFileWasReadAsWindows1252() throws {
+  @Test func importSaysTheFileWasReadAsWindows1252() async throws {
     let dir = try AllotRunner.temporaryDirectory()
     let path = try Self.windows1252Sample(in: dir)
-    let r = try AllotRunner.run(["import", path, "--db", dir + "/a.sqlite"])
+    let r = try await AllotRunner.run(["import", path, "--db", dir + "/a.sqlite"])
     #expect([0, 1].contains(r.status), "\(r.stderr)")
     #expect(r.stderr.contains("Windows-1252"))
     #expect(r.stdout.contains("50 rows"))
   }
 
-  @Test func errorsOutListsEveryRowOnce() throws {
+  @Test func errorsOutListsEveryRowOnce() async throws {
     let dir = try AllotRunner.temporaryDirectory()
     let path = try Self.windows1252Sample(in: dir)
     let out = dir + "/errors.csv"
-    let r = try AllotRunner.run(["validate", path, "--errors-out", out])
+    let r = try await AllotRunner.run(["validate", path, "--errors-out", out])
     #expect([0, 1].contains(r.status), "\(r.stderr)")
     let text = try String(contentsOfFile: out, encoding: .utf8)
     let lines = text.split(whereSeparator: \.isNewline)

@@ -7,8 +7,8 @@ import Testing
 /// token; the database file is private (0600), the reports readable (0644).
 @Suite(.serialized) struct SecretsTests {
   @Test(arguments: [nil, "debug", "trace"])
-  func tokenAppearsNowhere(logLevel: String?) throws {
-    let sandbox = try SandboxProcess()
+  func tokenAppearsNowhere(logLevel: String?) async throws {
+    let sandbox = try await SandboxProcess.start()
     defer { sandbox.stop() }
     let s = sandbox.settings
     let token = try #require(s["MAGNA_API_TOKEN"])
@@ -33,11 +33,11 @@ import Testing
 
     var outputs: [AllotResult] = []
     outputs.append(
-      try AllotRunner.run(["import", sheet, "--format", "json"], environment: env, directory: dir))
-    outputs.append(try AllotRunner.run(["submit"], environment: env, directory: dir))
-    outputs.append(try AllotRunner.run(["status"], environment: env, directory: dir))
+      try await AllotRunner.run(["import", sheet, "--format", "json"], environment: env, directory: dir))
+    outputs.append(try await AllotRunner.run(["submit"], environment: env, directory: dir))
+    outputs.append(try await AllotRunner.run(["status"], environment: env, directory: dir))
     outputs.append(
-      try AllotRunner.run(["status", "--all", "--format", "json"], environment: env, directory: dir))
+      try await AllotRunner.run(["status", "--all", "--format", "json"], environment: env, directory: dir))
     #expect(outputs[0].status == 0, "import: \(outputs[0].stdout)\(outputs[0].stderr)")
     #expect(outputs[1].status == 0, "submit: \(outputs[1].stdout)\(outputs[1].stderr)")
     #expect(outputs[3].stdout.contains("\"succeeded\":5"), "status json: \(outputs[3].stdout.prefix(300))")
@@ -49,7 +49,7 @@ import Testing
     }
     // Magma: the transactions read from the API, reports written.
     let reports = dir + "/reports"
-    let reconciled = try AllotRunner.run(
+    let reconciled = try await AllotRunner.run(
       [
         "reconcile", "--batch", "1", "--currency", "USDC", "--network", "ethereum", "--from-api", "--out",
         reports,
@@ -64,9 +64,9 @@ import Testing
     var wrong = env
     let wrongToken = "wrong-\(UUID().uuidString)"
     wrong["MAGNA_API_TOKEN"] = wrongToken
-    let refused = try AllotRunner.run(["retry"], environment: wrong, directory: dir)
+    let refused = try await AllotRunner.run(["retry"], environment: wrong, directory: dir)
     outputs.append(refused)
-    let submitted = try AllotRunner.run(["submit"], environment: wrong, directory: dir)
+    let submitted = try await AllotRunner.run(["submit"], environment: wrong, directory: dir)
     outputs.append(submitted)
 
     for r in outputs {

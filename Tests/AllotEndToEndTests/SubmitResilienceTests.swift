@@ -14,7 +14,7 @@ import Testing
   static let rejectedRows: Set<Int> = [17, 250, 501, 999]
 
   @Test func killNineAtRandomMomentsThenResume() async throws {
-    let sandbox = try SandboxProcess(arguments: [
+    let sandbox = try await SandboxProcess.start(arguments: [
       "--error-after-commit-rate", "0.10", "--drop-after-commit-rate", "0.05", "--rate-limit", "150",
       "--latency-ms", "5", "--seed", "7",
     ])
@@ -43,7 +43,7 @@ import Testing
     var env = sandbox.environment
     env["ALLOT_DB"] = db
 
-    let imported = try AllotRunner.run(["import", sheet], environment: env)
+    let imported = try await AllotRunner.run(["import", sheet], environment: env)
     #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
 
     // Kill `allot submit` with SIGKILL at random moments, at least five times.
@@ -63,16 +63,16 @@ import Testing
         kill(p.processIdentifier, SIGKILL)
         kills += 1
       }
-      p.waitUntilExit()
+      await offPool { p.waitUntilExit() }
     }
     // Resume until done.
-    let last = try AllotRunner.run(
+    let last = try await AllotRunner.run(
       ["submit", "--concurrency", "8", "--request-timeout", "2"], environment: env, timeout: 300)
     #expect(last.status == 1, "rejected rows make the run end with status 1: \(last.stdout)\(last.stderr)")
     #expect(!last.crashed)
 
     // The database: no row lost, every row settled.
-    let status = try AllotRunner.run(["status", "--format", "json", "--all"], environment: env)
+    let status = try await AllotRunner.run(["status", "--format", "json", "--all"], environment: env)
     let json = try #require(
       try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
     let batch = try #require((json["batches"] as? [[String: Any]])?.first)

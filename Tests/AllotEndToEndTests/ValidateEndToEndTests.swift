@@ -4,8 +4,8 @@ import Testing
 
 /// The built binary's `validate`, `inspect` and `template` as a user runs them.
 @Suite struct ValidateEndToEndTests {
-  @Test func sampleWorkbookReportsEveryMistakeAtOnce() throws {
-    let r = try AllotRunner.run(["validate", "samples/stakeholders.xlsx", "--format", "json"])
+  @Test func sampleWorkbookReportsEveryMistakeAtOnce() async throws {
+    let r = try await AllotRunner.run(["validate", "samples/stakeholders.xlsx", "--format", "json"])
     #expect(r.status == 1)
     #expect(!r.crashed)
     let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
@@ -30,9 +30,9 @@ import Testing
     #expect(negative["value"] as? String == "-250")
   }
 
-  @Test func csvAndXlsxOfTheSameSheetAgree() throws {
-    let x = try AllotRunner.run(["validate", "samples/stakeholders.xlsx", "--format", "json"])
-    let c = try AllotRunner.run(["validate", "samples/stakeholders.csv", "--format", "json"])
+  @Test func csvAndXlsxOfTheSameSheetAgree() async throws {
+    let x = try await AllotRunner.run(["validate", "samples/stakeholders.xlsx", "--format", "json"])
+    let c = try await AllotRunner.run(["validate", "samples/stakeholders.csv", "--format", "json"])
     func codes(_ s: String) throws -> [String] {
       let json = try #require(try JSONSerialization.jsonObject(with: Data(s.utf8)) as? [String: Any])
       return (json["issues"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
@@ -40,30 +40,30 @@ import Testing
     #expect(try codes(x.stdout) == codes(c.stdout))
   }
 
-  @Test func cleanSheetExitsZero() throws {
-    let r = try AllotRunner.run(["validate", "samples/stakeholders-fixed.xlsx"])
+  @Test func cleanSheetExitsZero() async throws {
+    let r = try await AllotRunner.run(["validate", "samples/stakeholders-fixed.xlsx"])
     #expect(r.status == 0)
     #expect(r.stdout.contains("50 valid, 0 invalid"))
   }
 
-  @Test func errorsOutWritesTheRowsBackWithTheirProblems() throws {
+  @Test func errorsOutWritesTheRowsBackWithTheirProblems() async throws {
     let dir = try AllotRunner.temporaryDirectory()
     let csv = dir + "/fix.csv"
     let xlsx = dir + "/fix.xlsx"
-    let r1 = try AllotRunner.run(["validate", "samples/stakeholders.xlsx", "--errors-out", csv])
+    let r1 = try await AllotRunner.run(["validate", "samples/stakeholders.xlsx", "--errors-out", csv])
     #expect(r1.status == 1)
     let text = try String(contentsOfFile: csv, encoding: .utf8)
     #expect(text.contains("errors"))
     #expect(text.contains("Amount must be greater than zero (found -250)."))
-    let r2 = try AllotRunner.run(["validate", "samples/stakeholders.xlsx", "--errors-out", xlsx])
+    let r2 = try await AllotRunner.run(["validate", "samples/stakeholders.xlsx", "--errors-out", xlsx])
     #expect(r2.status == 1)
-    let back = try AllotRunner.run(["inspect", xlsx, "--format", "json"])
+    let back = try await AllotRunner.run(["inspect", xlsx, "--format", "json"])
     #expect(back.status == 0)
     #expect(back.stdout.contains("Amount must be greater than zero (found -250)."))
   }
 
-  @Test func inspectShowsCellsAsRead() throws {
-    let r = try AllotRunner.run(["inspect", "samples/stakeholders.xlsx", "--format", "json"])
+  @Test func inspectShowsCellsAsRead() async throws {
+    let r = try await AllotRunner.run(["inspect", "samples/stakeholders.xlsx", "--format", "json"])
     #expect(r.status == 0)
     let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
     #expect(json["format"] as? String == "xlsx")
@@ -78,15 +78,17 @@ import Testing
     #expect((rows[2]["values"] as? [String])?[3] == "00007")
   }
 
-  @Test func templateWritesCsvAndXlsxThatValidate() throws {
+  @Test func templateWritesCsvAndXlsxThatValidate() async throws {
     let dir = try AllotRunner.temporaryDirectory()
-    let r = try AllotRunner.run(["template", "--out", dir])
+    let r = try await AllotRunner.run(["template", "--out", dir])
     #expect(r.status == 0)
     for ext in ["csv", "xlsx"] {
-      let v = try AllotRunner.run(["validate", dir + "/allocations-template." + ext])
+      let v = try await AllotRunner.run(["validate", dir + "/allocations-template." + ext])
       #expect(v.status == 0, "\(ext): \(v.stdout)")
     }
-    let sheets = try AllotRunner.run(["inspect", dir + "/allocations-template.xlsx", "--format", "json"])
+    let sheets = try await AllotRunner.run([
+      "inspect", dir + "/allocations-template.xlsx", "--format", "json",
+    ])
     #expect(sheets.stdout.contains("\"name\":\"Notes\""))
   }
 
@@ -97,12 +99,12 @@ import Testing
     ("xlsx/calamine-pass_protected.xlsx", "password"),
     ("xlsx/edr-EmptyZipFile.xlsx", "xlsx"),
   ])
-  func unreadableFilesExitTwoWithOneSentence(_ file: String, _ mention: String) throws {
+  func unreadableFilesExitTwoWithOneSentence(_ file: String, _ mention: String) async throws {
     guard TestPaths.corporaAvailable else {
       #expect(!TestPaths.isCI, "the corpora folder \(TestPaths.corpora) is missing")
       return
     }
-    let r = try AllotRunner.run(["validate", TestPaths.corpora + "/" + file])
+    let r = try await AllotRunner.run(["validate", TestPaths.corpora + "/" + file])
     #expect(r.status == 2)
     #expect(!r.crashed)
     #expect(r.stderr.contains(mention), "\(r.stderr)")
@@ -110,18 +112,18 @@ import Testing
     #expect(r.stdout.isEmpty)
   }
 
-  @Test func missingAndEmptyFilesAreExplained() throws {
+  @Test func missingAndEmptyFilesAreExplained() async throws {
     let dir = try AllotRunner.temporaryDirectory()
-    let missing = try AllotRunner.run(["validate", dir + "/nope.csv"])
+    let missing = try await AllotRunner.run(["validate", dir + "/nope.csv"])
     #expect(missing.status == 2)
     #expect(missing.stderr.contains("nope.csv"))
     _ = FileManager.default.createFile(atPath: dir + "/empty.csv", contents: Data())
-    let empty = try AllotRunner.run(["validate", dir + "/empty.csv"])
+    let empty = try await AllotRunner.run(["validate", dir + "/empty.csv"])
     #expect(empty.status == 2)
     #expect(empty.stderr.contains("empty"))
   }
 
-  @Test func wholeFileDefaultsFillMissingColumns() throws {
+  @Test func wholeFileDefaultsFillMissingColumns() async throws {
     let dir = try AllotRunner.temporaryDirectory()
     let path = dir + "/dashboard.csv"
     try """
@@ -129,9 +131,9 @@ import Testing
     Ada Lovelace,ada@example.org,0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed,1000,Team,2026-03-01 00:00,5c0e0a00-0000-4000-8000-000000000001
 
     """.write(toFile: path, atomically: true, encoding: .utf8)
-    let without = try AllotRunner.run(["validate", path, "--format", "json"])
+    let without = try await AllotRunner.run(["validate", path, "--format", "json"])
     #expect(without.status == 1)
-    let with = try AllotRunner.run([
+    let with = try await AllotRunner.run([
       "validate", path, "--contract-id", "C0A80101-0000-4000-8000-000000000001",
       "--token-id", "7f3c2a10-4b5e-4c6d-8e9f-0a1b2c3d4e5f",
     ])

@@ -6,7 +6,7 @@ import Foundation
 /// Helpers shared by the client-against-sandbox tests.
 enum Fixture {
   static func magnaConfiguration(
-    _ info: SandboxInfo, token: String? = nil, timeout: Duration = .seconds(10)
+    _ info: SandboxInfo, token: String? = nil, timeout: Duration = .seconds(60)
   ) throws -> MagnaClientConfiguration {
     try MagnaClientConfiguration(
       baseURL: info.magnaBaseURL, token: APISecret(token ?? info.magnaAPIToken), requestTimeout: timeout,

@@ -32,7 +32,7 @@ struct XLSXCorpusTests {
   }
 
   static let calamineAvailable: Bool = {
-    (try? run(["python3", "-c", "import python_calamine"]))?.status == 0
+    (try? runBlocking(["python3", "-c", "import python_calamine"]))?.status == 0
   }()
 
   @Test func corpusIsPresent() throws {
@@ -54,10 +54,10 @@ struct XLSXCorpusTests {
   }
 
   @Test(.enabled(if: calamineAvailable || TestPaths.isCI, "python-calamine not installed"), arguments: files)
-  func matchesCalamine(_ file: String) throws {
+  func matchesCalamine(_ file: String) async throws {
     guard Self.refused[file] == nil else { return }
     let path = TestPaths.corpora + "/" + file
-    let expected = try Self.calamine(path)
+    let expected = try await Self.calamine(path)
     let ours = try readWorkbook(path)
     let visible = ours.filter { $0.info.visibility == .visible }
     #expect(visible.map(\.info.name) == expected.map(\.name), "\(file): visible sheets")
@@ -153,8 +153,8 @@ struct XLSXCorpusTests {
     var rows: [Int: [(String, String)]]
   }
 
-  static func calamine(_ path: String) throws -> [CalamineSheet] {
-    let result = try run(["python3", TestPaths.packageRoot + "/scripts/calamine_dump.py", path])
+  static func calamine(_ path: String) async throws -> [CalamineSheet] {
+    let result = try await run(["python3", TestPaths.packageRoot + "/scripts/calamine_dump.py", path])
     try #require(result.status == 0, "calamine_dump failed: \(result.stderr)")
     let json = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
     let sheets = try #require(json["sheets"] as? [[String: Any]])
@@ -169,18 +169,30 @@ struct XLSXCorpusTests {
     }
   }
 
-  static func run(_ arguments: [String]) throws -> (status: Int32, stdout: Data, stderr: String) {
+  /// ``runBlocking(_:)`` on a thread of its own, off the cooperative pool.
+  static func run(_ arguments: [String]) async throws -> (status: Int32, stdout: Data, stderr: String) {
+    try await offPool { try runBlocking(arguments) }
+  }
+
+  /// Runs `arguments` through `env`; stderr goes to a file so that neither pipe can fill up and stall it.
+  static func runBlocking(_ arguments: [String]) throws -> (status: Int32, stdout: Data, stderr: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments
     let out = Pipe()
-    let err = Pipe()
+    let errURL = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "allot-calamine-err-\(UUID().uuidString)")
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: errURL) }
+    let err = try FileHandle(forWritingTo: errURL)
+    defer { try? err.close() }
     process.standardOutput = out
     process.standardError = err
+    process.standardInput = FileHandle.nullDevice
     try process.run()
     let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    let errData = (try? Data(contentsOf: errURL)) ?? Data()
     return (process.terminationStatus, data, String(decoding: errData, as: UTF8.self))
   }
 }
