@@ -20,7 +20,9 @@ let package = Package(
   ],
   targets: [
     // Pure domain: models, exact decimals, mapping, validation rules, wallets, state machine, matcher.
-    .target(name: "AllotCore"),
+    .target(name: "AllotCore", dependencies: ["CSHA256"]),
+    // SHA-256's block function on the x86 SHA extensions (the portable Swift code runs elsewhere).
+    .target(name: "CSHA256"),
     .systemLibrary(
       name: "CLibXML2",
       pkgConfig: "libxml-2.0",
