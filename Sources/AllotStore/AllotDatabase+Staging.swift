@@ -50,6 +50,8 @@ extension AllotDatabase {
     _ batch: NewBatch, allowDuplicates: Bool, now: Double, earlierRowsInMemory: Int,
     _ produce: (BatchStager) throws -> Void
   ) throws -> ImportSummary {
+    let journal = RollbackJournalForImport(queue)
+    defer { journal.restore() }
     do {
       return try queue.write { db in
         try db.execute(sql: "PRAGMA cache_size = -65536")
@@ -74,6 +76,35 @@ extension AllotDatabase {
       }
     } catch let e as DatabaseError {
       throw Self.wrap(e, "Cannot stage the batch", path: path)
+    }
+  }
+}
+
+/// While `allot import` stages a batch, the database uses a rollback journal instead of its write-ahead log
+/// when no other connection has it open.
+///
+/// In WAL mode every page of the batch is written twice: to the log during the transaction, then into
+/// the database by the checkpoint after the commit (a million rows are about 900 MB each time). With a
+/// rollback journal, pages added past the end of the file are written once and need no journal entry, and
+/// the commit is as durable (`synchronous = FULL`). The switch needs the database to itself: when another
+/// connection has it open SQLite keeps WAL and the import runs as before. Other commands started during
+/// the import wait for it (busy timeout) instead of reading the state before it.
+struct RollbackJournalForImport {
+  let queue: DatabaseQueue
+  let switched: Bool
+
+  init(_ queue: DatabaseQueue) {
+    self.queue = queue
+    let mode = try? queue.writeWithoutTransaction { db in
+      try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")
+    }
+    switched = mode?.lowercased() == "delete"
+  }
+
+  func restore() {
+    guard switched else { return }
+    _ = try? queue.writeWithoutTransaction { db in
+      try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
     }
   }
 }

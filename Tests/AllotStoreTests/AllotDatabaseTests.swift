@@ -21,6 +21,23 @@ import Testing
     #expect(header.count == 20 && header[18] == 2 && header[19] == 2)  // WAL read/write versions
   }
 
+  /// Import switches to a rollback journal only when it has the database to itself, and always leaves it
+  /// in WAL mode; with another connection open it stages in WAL mode, and that connection sees the batch.
+  @Test func importLeavesTheDatabaseInWALModeAloneOrShared() throws {
+    let t = try TempDatabase()
+    defer { t.remove() }
+    try t.stage(valid: 3)
+    let header = { try Data(contentsOf: URL(fileURLWithPath: t.path)).prefix(20) }
+    #expect(try header()[18] == 2 && header()[19] == 2)
+    let other = try AllotDatabase(path: t.path)
+    #expect(try other.batches().count == 1)
+    try t.stage(valid: 2, fingerprintPrefix: "second")
+    #expect(try other.batches().count == 2)
+    #expect(try header()[18] == 2 && header()[19] == 2)
+    try t.stage(valid: 1, fingerprintPrefix: "third")
+    #expect(try t.db.batches().count == 3)
+  }
+
   @Test func existingFileIsNarrowedTo0600() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
       "allot-mode-\(UUID().uuidString)")
