@@ -3,8 +3,13 @@ import AllotReaders
 import Dispatch
 
 /// Validates the rows of any reader while the reader goes on reading: rows are gathered in batches and
-/// each batch is validated on another thread while the next one is read (double buffering), then merged
-/// in row order. Used for XLSX and SpreadsheetML, whose XML parse is sequential.
+/// each batch is validated and merged (duplicates, totals, `onRow`) on another thread while the next one
+/// is read. Used for XLSX and SpreadsheetML, whose XML parse is sequential and the critical path: the
+/// reading thread only reads.
+///
+/// One batch at a time is out, so `validator`, `progress` and `onRow` are used by one thread at a time,
+/// in row order: the reading thread hands a batch over only after the previous one is done
+/// (`DispatchGroup.wait`, which orders the memory accesses), and never touches them while a batch is out.
 enum PipelinedValidation {
   static let batchRows = 4096
 
@@ -12,51 +17,102 @@ enum PipelinedValidation {
     reader: any SheetReader, sheet: SheetInfo, validator: inout FileValidator, progress: inout ProgressLine,
     onRow: (RowValidation) throws -> Void
   ) throws -> [ReaderWarning] {
+    try withoutActuallyEscaping(onRow) { onRow in
+      try withUnsafeMutablePointer(to: &validator) { validator in
+        try withUnsafeMutablePointer(to: &progress) { progress in
+          let merge = MergeState(validator: validator, progress: progress, onRow: onRow)
+          // Every batch has ended when `run` returns or throws; the closure must not outlive this scope
+          // (the state object may, until the dispatch queue lets go of its last block).
+          defer { merge.onRow = nil }
+          return try run(reader: reader, sheet: sheet, merge: merge)
+        }
+      }
+    }
+  }
+
+  private static func run(reader: any SheetReader, sheet: SheetInfo, merge: MergeState) throws
+    -> [ReaderWarning]
+  {
     var batch: [SheetRow] = []
     batch.reserveCapacity(batchRows)
-    var inFlight: (group: DispatchGroup, box: ValidatedBatch)?
+    var inFlight: DispatchGroup?
+    /// Set once the header is found; from then on the reading thread reads only this copy.
+    var rowValidator: AllocationValidator?
 
-    func drain() throws {
-      guard let (group, box) = inFlight else { return }
+    func waitForBatch() throws {
+      guard let group = inFlight else { return }
       inFlight = nil
       group.wait()
-      for r in box.results {
-        if let merged = validator.accept(r) { try onRow(merged) }
-        progress.tick()
+      if let error = merge.error {
+        merge.error = nil
+        throw error
       }
     }
 
-    let warnings = try reader.readRows(of: sheet) { row in
-      guard let v = validator.validator else {
-        if let r = validator.feed(row) { try onRow(r) }
-        progress.tick()
-        return
-      }
-      if row.isBlank { return }
-      batch.append(row)
-      guard batch.count >= batchRows else { return }
-      try drain()
-      let box = ValidatedBatch()
-      let group = DispatchGroup()
-      let rows = batch
-      DispatchQueue.global().async(group: group) {
-        box.results = rows.map { v.validate(row: $0) }
-      }
-      inFlight = (group, box)
-      batch.removeAll(keepingCapacity: true)
+    let warnings: [ReaderWarning]
+    do {
+      warnings = try readRows()
+    } catch {
+      // A batch still out uses the caller's validator and closure: it ends before they go away.
+      inFlight?.wait()
+      throw error
     }
-    try drain()
-    if let v = validator.validator {
-      for row in batch {
-        if let merged = validator.accept(v.validate(row: row)) { try onRow(merged) }
-        progress.tick()
-      }
+    try waitForBatch()
+    if let v = rowValidator {
+      merge.validateAndMerge(batch, with: v)
+      if let error = merge.error { throw error }
     }
     return warnings
+
+    func readRows() throws -> [ReaderWarning] {
+      try reader.readRows(of: sheet) { row in
+        guard let v = rowValidator else {
+          // Before the header: no batch is out, the validator is ours.
+          if let r = merge.validator.pointee.feed(row) { try merge.onRow?(r) }
+          merge.progress.pointee.tick()
+          rowValidator = merge.validator.pointee.validator
+          return
+        }
+        if row.isBlank { return }
+        batch.append(row)
+        guard batch.count >= batchRows else { return }
+        try waitForBatch()
+        let rows = batch
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { merge.validateAndMerge(rows, with: v) }
+        inFlight = group
+        batch.removeAll(keepingCapacity: true)
+      }
+    }
   }
 }
 
-/// The results of one batch, written by the worker before its group leaves and read after `wait()`.
-private final class ValidatedBatch: @unchecked Sendable {
-  var results: [RowValidation] = []
+/// What a batch's thread needs to merge its rows, and the first error of `onRow`. Used by one thread at a
+/// time (see ``PipelinedValidation``).
+private final class MergeState: @unchecked Sendable {
+  let validator: UnsafeMutablePointer<FileValidator>
+  let progress: UnsafeMutablePointer<ProgressLine>
+  var onRow: ((RowValidation) throws -> Void)?
+  var error: (any Error)?
+
+  init(
+    validator: UnsafeMutablePointer<FileValidator>, progress: UnsafeMutablePointer<ProgressLine>,
+    onRow: @escaping (RowValidation) throws -> Void
+  ) {
+    self.validator = validator
+    self.progress = progress
+    self.onRow = onRow
+  }
+
+  func validateAndMerge(_ rows: [SheetRow], with v: AllocationValidator) {
+    guard error == nil else { return }
+    do {
+      for row in rows {
+        if let merged = validator.pointee.accept(v.validate(row: row)) { try onRow?(merged) }
+        progress.pointee.tick()
+      }
+    } catch {
+      self.error = error
+    }
+  }
 }
