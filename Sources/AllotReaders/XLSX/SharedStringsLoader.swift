@@ -21,9 +21,15 @@ final class SharedStringsLoader: @unchecked Sendable {
     let thread = Thread { [self] in
       let outcome: Result<[String], ReaderError>
       do {
-        let handler = SharedStringsHandler(file: file, maxCellBytes: maxCellBytes)
-        try box.archive.scan(part, with: handler)
-        outcome = .success(handler.strings)
+        if !box.archive.limits.libxml2Only,
+          let strings = try SharedStringsFastPath.read(part, of: box.archive, maxCellBytes: maxCellBytes)
+        {
+          outcome = .success(strings)
+        } else {
+          let handler = SharedStringsHandler(file: file, maxCellBytes: maxCellBytes)
+          try box.archive.scan(part, with: handler)
+          outcome = .success(handler.strings)
+        }
       } catch let error as ReaderError {
         outcome = .failure(error)
       } catch {
