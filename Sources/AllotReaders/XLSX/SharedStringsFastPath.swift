@@ -141,7 +141,7 @@ struct SharedStringsFastPath {
             }
             i += 1
           } else {
-            guard let length = Self.utf8Length(b, i) else {
+            guard let length = XMLBytes.nonASCIICharLength(b.baseAddress!, i, n) else {
               if i + 4 > n && !final { return p }  // a character cut by the chunk's end
               throw Unsupported()
             }
@@ -262,33 +262,5 @@ struct SharedStringsFastPath {
       i += 1
     }
     return nil
-  }
-
-  /// The length of the valid UTF-8 character of an XML `Char` at `i`; nil when it is not one or is cut.
-  private static func utf8Length(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int? {
-    let c0 = b[i]
-    let n: Int
-    var scalar: UInt32
-    if c0 & 0xE0 == 0xC0 {
-      n = 2
-      scalar = UInt32(c0 & 0x1F)
-    } else if c0 & 0xF0 == 0xE0 {
-      n = 3
-      scalar = UInt32(c0 & 0x0F)
-    } else if c0 & 0xF8 == 0xF0 {
-      n = 4
-      scalar = UInt32(c0 & 0x07)
-    } else {
-      return nil
-    }
-    guard i + n <= b.count else { return nil }
-    for k in 1..<n {
-      let c = b[i + k]
-      guard c & 0xC0 == 0x80 else { return nil }
-      scalar = scalar << 6 | UInt32(c & 0x3F)
-    }
-    let minimum: UInt32 = n == 2 ? 0x80 : n == 3 ? 0x800 : 0x10000
-    guard scalar >= minimum, XMLBytes.isXMLChar(scalar) else { return nil }
-    return n
   }
 }

@@ -73,6 +73,37 @@ enum XMLBytes {
     return count == 5 || b[5] == UInt8(ascii: ":")
   }
 
+  /// The length of the valid UTF-8 encoding of an XML `Char` (not ASCII) at `b[i]`, where `count` bytes
+  /// are readable; nil when there is none (invalid or overlong UTF-8, a surrogate, U+FFFE, U+FFFF, or
+  /// cut by `count`).
+  @inline(__always) static func nonASCIICharLength(_ b: UnsafePointer<UInt8>, _ i: Int, _ count: Int) -> Int?
+  {
+    let c0 = b[i]
+    let n: Int
+    var scalar: UInt32
+    if c0 & 0xE0 == 0xC0 {
+      n = 2
+      scalar = UInt32(c0 & 0x1F)
+    } else if c0 & 0xF0 == 0xE0 {
+      n = 3
+      scalar = UInt32(c0 & 0x0F)
+    } else if c0 & 0xF8 == 0xF0 {
+      n = 4
+      scalar = UInt32(c0 & 0x07)
+    } else {
+      return nil
+    }
+    guard i + n <= count else { return nil }
+    for k in 1..<n {
+      let c = b[i + k]
+      guard c & 0xC0 == 0x80 else { return nil }
+      scalar = scalar << 6 | UInt32(c & 0x3F)
+    }
+    let minimum: UInt32 = n == 2 ? 0x80 : n == 3 ? 0x800 : 0x10000
+    guard scalar >= minimum, isXMLChar(scalar) else { return nil }
+    return n
+  }
+
   static func isXMLChar(_ v: UInt32) -> Bool {
     v == 0x9 || v == 0xA || v == 0xD || (0x20...0xD7FF).contains(v) || (0xE000...0xFFFD).contains(v)
       || (0x10000...0x10FFFF).contains(v)

@@ -106,29 +106,7 @@ extension XMLPartScanner {
   @inline(__always) func utf8Length(_ b: UnsafeMutablePointer<UInt8>, _ i: Int, _ count: Int)
     throws(ReaderError) -> Int
   {
-    let c0 = b[i]
-    var n = 0
-    var scalar: UInt32 = 0
-    if c0 & 0xE0 == 0xC0 {
-      n = 2
-      scalar = UInt32(c0 & 0x1F)
-    } else if c0 & 0xF0 == 0xE0 {
-      n = 3
-      scalar = UInt32(c0 & 0x0F)
-    } else if c0 & 0xF8 == 0xF0 {
-      n = 4
-      scalar = UInt32(c0 & 0x07)
-    } else {
-      throw notUTF8()
-    }
-    guard i + n <= count else { throw notUTF8() }
-    for k in 1..<n {
-      let c = b[i + k]
-      guard c & 0xC0 == 0x80 else { throw notUTF8() }
-      scalar = scalar << 6 | UInt32(c & 0x3F)
-    }
-    let minimum: UInt32 = n == 2 ? 0x80 : n == 3 ? 0x800 : 0x10000
-    guard scalar >= minimum, XMLBytes.isXMLChar(scalar) else { throw notUTF8() }
+    guard let n = XMLBytes.nonASCIICharLength(b, i, count) else { throw notUTF8() }
     return n
   }
 
