@@ -12,7 +12,8 @@ import Testing
   /// `resolve` afterwards; returns the rows or the error.
   static func parse(_ rows: String, deferred: Bool) -> Result<[SheetRow], ReaderError> {
     let handler = XLSXSheetHandler(
-      sharedStrings: deferred ? nil : table, dateStyles: [], dateSystem: .excel1900, file: "t.xlsx",
+      sharedStrings: deferred ? SharedStringTable() : SharedStringTable(table), dateStyles: [],
+      dateSystem: .excel1900, file: "t.xlsx",
       sheet: "S", limits: .default)
     let xml =
       #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#
@@ -23,13 +24,13 @@ import Testing
       try bytes.withUnsafeBytes { try parser.feed($0) }
       try parser.finish()
       if deferred {
-        handler.resolve(table)
+        handler.resolve(SharedStringTable(table))
         if let failure = handler.failure { return .failure(failure) }
       }
-      return .success(handler.pending)
+      return .success(handler.takeRows(handler.readyRows))
     } catch let error as ReaderError {
       if deferred {
-        handler.resolve(table)
+        handler.resolve(SharedStringTable(table))
         if let failure = handler.failure { return .failure(failure) }
       }
       return .failure(error)
@@ -63,14 +64,49 @@ import Testing
       + #"<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>2</v></c>"#
     let tail = #"<c r="B2" t="s"><v>3</v></c></row></sheetData></worksheet>"#
     let handler = XLSXSheetHandler(
-      sharedStrings: nil, dateStyles: [], dateSystem: .excel1900, file: "t.xlsx", sheet: "S", limits: .default)
+      sharedStrings: SharedStringTable(), dateStyles: [], dateSystem: .excel1900, file: "t.xlsx", sheet: "S",
+      limits: .default)
     let parser = try XMLStreamParser(handler: handler, file: "t.xlsx", part: "sheet1.xml", maxDepth: 64)
     try Array(head.utf8).withUnsafeBytes { try parser.feed($0) }
-    handler.resolve(Self.table)
+    handler.resolve(SharedStringTable(Self.table))
     try Array(tail.utf8).withUnsafeBytes { try parser.feed($0) }
     try parser.finish()
     #expect(handler.failure == nil)
-    #expect(handler.pending.map { $0.cells.map(\.text) } == [["alpha"], ["gamma", "  spaced  "]])
+    #expect(handler.readyRows == 2)
+    #expect(
+      handler.takeRows(handler.readyRows).map { $0.cells.map(\.text) } == [
+        ["alpha"], ["gamma", "  spaced  "],
+      ])
+  }
+
+  /// The table loading a segment at a time: rows are ready, in order, as soon as the strings they use
+  /// are loaded; a row waiting for a later segment holds back the rows after it.
+  @Test func rowsAreReadyAsTheirStringsLoad() throws {
+    let all = (0..<40_000).map { "s\($0)" }
+    var first = SharedStringTable()
+    first.append(segment: Array(all[..<SharedStringTable.segmentSize]))
+    let rows = [5, 35_000, 10, 7].enumerated().map { i, index in
+      #"<row r="\#(i + 1)"><c r="A\#(i + 1)" t="s"><v>\#(index)</v></c></row>"#
+    }.joined()
+    let xml =
+      #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#
+      + rows + "</sheetData></worksheet>"
+    let handler = XLSXSheetHandler(
+      sharedStrings: SharedStringTable(), dateStyles: [], dateSystem: .excel1900, file: "t.xlsx", sheet: "S",
+      limits: .default)
+    let parser = try XMLStreamParser(handler: handler, file: "t.xlsx", part: "sheet1.xml", maxDepth: 64)
+    try Array(xml.utf8).withUnsafeBytes { try parser.feed($0) }
+    try parser.finish()
+    #expect(handler.readyRows == 0)
+    handler.resolve(first)
+    #expect(handler.readyRows == 1)
+    #expect(handler.takeRows(handler.readyRows).map { $0.cells.map(\.text) } == [["s5"]])
+    #expect(handler.readyRows == 0)
+    handler.resolve(SharedStringTable(all))
+    #expect(handler.failure == nil)
+    #expect(
+      handler.takeRows(handler.readyRows).map { $0.cells.map(\.text) } == [["s35000"], ["s10"], ["s7"]])
+    #expect(handler.pending.isEmpty)
   }
 
   @Test func aBadIndexFailsWithItsCellEitherWay() {

@@ -25,15 +25,11 @@ struct SharedStringsFastPath {
     self.maxCellBytes = maxCellBytes
   }
 
-  /// Reads `part` of `archive`; nil when the part needs the general scanner. Zip errors are thrown.
-  static func read(_ part: String, of archive: XLSXArchive, maxCellBytes: Int) throws -> [String]? {
-    var reader = SharedStringsFastPath(maxCellBytes: maxCellBytes)
-    do {
-      try archive.stream(part) { chunk in try reader.feed(chunk) }
-      return try reader.finish()
-    } catch is Unsupported {
-      return nil
-    }
+  /// The strings read since the last call, in order (the loader publishes them as it goes).
+  mutating func takeStrings() -> [String] {
+    guard !strings.isEmpty else { return [] }
+    defer { strings = [] }
+    return strings
   }
 
   mutating func feed(_ chunk: UnsafeRawBufferPointer) throws(Unsupported) {
@@ -49,6 +45,7 @@ struct SharedStringsFastPath {
     if carry.count > maxCellBytes + 4096 { throw Unsupported() }
   }
 
+  /// Checks that the part ended where it should; returns the strings not taken yet.
   mutating func finish() throws(Unsupported) -> [String] {
     let used = try carry.withUnsafeBufferPointer { b throws(Unsupported) in try consume(b, final: true) }
     guard used == carry.count, state == .done else { throw Unsupported() }

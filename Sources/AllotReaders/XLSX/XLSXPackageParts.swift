@@ -179,7 +179,12 @@ final class StylesHandler: XMLEventHandler {
 /// phonetic `rPh` runs ignored, `_xHHHH_` escapes decoded, edge whitespace trimmed unless the `<t>` is
 /// marked `xml:space="preserve"`.
 final class SharedStringsHandler: XMLEventHandler {
+  /// The strings read and not taken yet (`takeStrings()`).
   @exclusivity(unchecked) var strings: [String] = []
+  /// Items read so far, the skipped ones included.
+  @exclusivity(unchecked) private var items = 0
+  /// The first items are not kept: another reader gave them already.
+  private let skipping: Int
   @exclusivity(unchecked) private(set) var failure: ReaderError?
   @exclusivity(unchecked) private(set) var failed = false
   private let file: String
@@ -191,9 +196,17 @@ final class SharedStringsHandler: XMLEventHandler {
   @exclusivity(unchecked) private var phoneticDepth = 0
   @exclusivity(unchecked) private var tStart = 0
 
-  init(file: String, maxCellBytes: Int) {
+  init(file: String, maxCellBytes: Int, skipping: Int = 0) {
     self.file = file
     self.maxCellBytes = maxCellBytes
+    self.skipping = skipping
+  }
+
+  /// The strings read since the last call, in order.
+  func takeStrings() -> [String] {
+    guard !strings.isEmpty else { return [] }
+    defer { strings = [] }
+    return strings
   }
 
   func startElement(_ name: XMLName, _ attributes: XMLAttributes) {
@@ -219,7 +232,8 @@ final class SharedStringsHandler: XMLEventHandler {
       if !preserve { buffer.trimEdges(from: tStart) }
     } else if name.is("si") {
       inSI = false
-      strings.append(XLSXText.decode(buffer.bytes))
+      items += 1
+      if items > skipping { strings.append(XLSXText.decode(buffer.bytes)) }
     } else if name.is("rPh") {
       phoneticDepth = max(0, phoneticDepth - 1)
     }
@@ -232,7 +246,7 @@ final class SharedStringsHandler: XMLEventHandler {
       failure = ReaderError(
         code: "cell.too_large", file: file,
         message:
-          "shared string \(strings.count + 1) is \(ReaderLimits.cellSizeHint(maxCellBytes)); the file was not read"
+          "shared string \(items + 1) is \(ReaderLimits.cellSizeHint(maxCellBytes)); the file was not read"
       )
       failed = true
     }

@@ -5,7 +5,7 @@ import AllotCore
 /// The zip is read in place with ZIPFoundation (never extracted to disk, size and ratio capped) and
 /// every part is parsed with libxml2's SAX2 push parser, chunk by chunk: a worksheet is streamed row by
 /// row, only the shared-strings table is held in memory. The table is parsed on a second thread while
-/// the sheet is read (see `SharedStringsLoader`); no row is handed on before it is loaded.
+/// the sheet is read (see `SharedStringsLoader`); a row is handed on once the strings it uses are loaded.
 public struct XLSXReader: SheetReader {
   public var format: WorkbookFormat { .xlsx }
   /// The workbook's date system (`date1904` in `workbookPr`).
@@ -98,44 +98,44 @@ public struct XLSXReader: SheetReader {
       )
     }
     let handler = XLSXSheetHandler(
-      sharedStrings: try sharedStrings.ready(), dateStyles: dateStyles, dateSystem: dateSystem,
+      sharedStrings: try sharedStrings.current(), dateStyles: dateStyles, dateSystem: dateSystem,
       file: archive.displayName, sheet: sheet.name, limits: limits)
-    var tableLoaded = false
-    /// Resolves the placeholders once the table is there; waits for it when `wait` is set.
-    func resolve(wait: Bool) throws(ReaderError) -> Bool {
-      if tableLoaded { return true }
-      guard let table = wait ? try sharedStrings.wait() : try sharedStrings.ready() else { return false }
-      handler.resolve(table)
-      tableLoaded = true
-      if let failure = handler.failure { throw failure }
-      return true
+    /// Resolves what the strings loaded since the last call allow and hands on the rows that are ready,
+    /// in order. With `waitForMore`, first waits for more strings; with `waitForAll`, for all of them.
+    func handOn(waitForMore: Bool = false, waitForAll: Bool = false) throws {
+      if !handler.table.complete {
+        let count = handler.table.count
+        let table =
+          waitForAll
+          ? try sharedStrings.waitForAll()
+          : waitForMore ? try sharedStrings.waitForMore(than: count) : try sharedStrings.current()
+        if table.count > count || table.complete { handler.resolve(table) }
+        if let failure = handler.failure { throw failure }
+      }
+      for row in handler.takeRows(handler.readyRows) { try body(row) }
     }
     do {
       try archive.scan(part, with: handler) {
-        // Rows wait for the shared strings; a bounded number of them, then the reader waits too.
-        guard try resolve(wait: handler.pending.count >= Self.maxRowsWaitingForStrings) else { return }
-        try Self.drain(handler, body)
+        try handOn()
+        // Rows wait for their shared strings (what is left in `pending` waits); a bounded number of
+        // them, then the reader waits too.
+        while handler.pending.count >= Self.maxRowsWaitingForStrings { try handOn(waitForMore: true) }
       }
     } catch let error as ReaderError {
       // The error the file would have shown first wins: the shared strings (read before any sheet)
       // or a bad shared-string reference earlier in the sheet.
-      if !tableLoaded { _ = try resolve(wait: true) }
+      if !handler.table.complete {
+        handler.resolve(try sharedStrings.waitForAll())
+        if let failure = handler.failure { throw failure }
+      }
       throw error
     }
-    _ = try resolve(wait: true)
-    try Self.drain(handler, body)
+    try handOn(waitForAll: true)
     return []
   }
 
-  /// How many parsed rows may wait for the shared-strings table before the reader waits for it.
+  /// How many parsed rows may wait for their shared strings before the reader waits for more of them.
   static let maxRowsWaitingForStrings = 8_192
-
-  private static func drain(_ handler: XLSXSheetHandler, _ body: (SheetRow) throws -> Void) throws {
-    guard !handler.pending.isEmpty else { return }
-    let rows = handler.pending
-    handler.pending.removeAll(keepingCapacity: true)
-    for row in rows { try body(row) }
-  }
 
   private static func existing(_ archive: XLSXArchive, _ path: String) -> String? {
     archive.contains(path) ? path : nil

@@ -3,9 +3,10 @@ import AllotCore
 /// SAX handler of a worksheet part: turns `<row>`/`<c>` events into `SheetRow`s, one at a time, kept
 /// in `pending` until the reader hands them on (after each parsed chunk).
 ///
-/// The shared-strings table may still be loading on another thread when the sheet's first rows are
-/// parsed: a shared-string cell is then kept as a placeholder and listed in `unresolved`, and
-/// `resolve(_:)` fills every placeholder once the table is there (rows are not handed on before).
+/// The shared-strings table may still be loading on another thread when the sheet's rows are parsed: a
+/// cell whose string is not loaded yet is kept as a placeholder and listed in `unresolved`, and
+/// `resolve(_:)` fills the placeholders the strings loaded since resolve. Rows are handed on in order,
+/// once they hold no placeholder (`readyRows`, `takeRows(_:)`).
 final class XLSXSheetHandler: XMLEventHandler {
   private enum CellType {
     case number, sharedString, inlineString, formulaString, boolean, error, isoDate
@@ -15,10 +16,13 @@ final class XLSXSheetHandler: XMLEventHandler {
   @exclusivity(unchecked) private(set) var failure: ReaderError?
   @exclusivity(unchecked) private(set) var failed = false
 
-  /// The shared-strings table, nil until it is ready.
-  private var sharedStrings: [String]?
-  /// Placeholder cells waiting for the table: index in `pending`, column, shared-string index.
+  /// The shared strings loaded so far.
+  private(set) var table: SharedStringTable
+  /// Placeholder cells waiting for their string: row (counted from the sheet's first parsed row, so
+  /// `pending[row - taken]`), column, shared-string index.
   @exclusivity(unchecked) private(set) var unresolved: [(row: Int, column: Int, index: Int)] = []
+  /// Rows removed from the front of `pending` so far (`takeRows`).
+  @exclusivity(unchecked) private var taken = 0
   @exclusivity(unchecked) private var rowFixups: [(column: Int, index: Int)] = []
   private let dateStyles: [Bool]
   private let dateSystem: DateSystem
@@ -51,10 +55,10 @@ final class XLSXSheetHandler: XMLEventHandler {
   private let tBuffer = ByteBuffer()
 
   init(
-    sharedStrings: [String]?, dateStyles: [Bool], dateSystem: DateSystem, file: String, sheet: String,
-    limits: ReaderLimits
+    sharedStrings: SharedStringTable, dateStyles: [Bool], dateSystem: DateSystem, file: String,
+    sheet: String, limits: ReaderLimits
   ) {
-    self.sharedStrings = sharedStrings
+    self.table = sharedStrings
     self.dateStyles = dateStyles
     self.dateSystem = dateSystem
     self.file = file
@@ -148,55 +152,76 @@ final class XLSXSheetHandler: XMLEventHandler {
   private func endRow() {
     inRow = false
     lastRowNumber = rowNumber
-    if !rowFixups.isEmpty, let table = sharedStrings {
-      // The table arrived while this row was being parsed.
+    if !rowFixups.isEmpty, table.count > 0 || table.complete {
+      // Strings loaded while this row was being parsed.
+      var waiting = 0
       for fixup in rowFixups {
-        guard fixup.index < table.count else {
+        if fixup.index < table.count {
+          cells[fixup.column] = .text(table[fixup.index])
+        } else if table.complete {
           fail(badSharedString(String(fixup.index), row: rowNumber, column: fixup.column))
           return
+        } else {
+          rowFixups[waiting] = fixup
+          waiting += 1
         }
-        cells[fixup.column] = .text(table[fixup.index])
       }
-      rowFixups.removeAll(keepingCapacity: true)
+      rowFixups.removeLast(rowFixups.count - waiting)
     }
     while let last = cells.last, last.isEmpty { cells.removeLast() }
     if !cells.isEmpty {
       for fixup in rowFixups where fixup.column < cells.count {
-        unresolved.append((pending.count, fixup.column, fixup.index))
+        unresolved.append((taken + pending.count, fixup.column, fixup.index))
       }
       pending.append(SheetRow(rowNumber: rowNumber, cells: cells))
     }
     rowFixups.removeAll(keepingCapacity: true)
   }
 
-  /// Fills the placeholders of `pending` from the shared-strings table (and resolves later cells
-  /// directly). Rows that turn out blank are dropped and trailing empty cells trimmed, as when the
-  /// table was there from the start. An index beyond the table fails with `xlsx.bad_shared_string`.
-  func resolve(_ table: [String]) {
-    sharedStrings = table
+  /// Fills the placeholders of `pending` whose strings `table` holds (and resolves later cells directly);
+  /// trailing empty cells are trimmed as when the strings were there from the start. Once the table is
+  /// complete, an index beyond it fails with `xlsx.bad_shared_string` (the first such cell in order).
+  func resolve(_ table: SharedStringTable) {
+    self.table = table
     guard !unresolved.isEmpty else { return }
-    defer { unresolved.removeAll() }
+    var waiting = 0
     var lastRow = -1
-    var blankRows = false
     for fixup in unresolved {
-      guard fixup.index < table.count else {
-        fail(badSharedString(String(fixup.index), row: pending[fixup.row].rowNumber, column: fixup.column))
+      let row = fixup.row - taken
+      if fixup.index < table.count {
+        pending[row].cells[fixup.column] = .text(table[fixup.index])
+        if row != lastRow {
+          if lastRow >= 0 { trim(lastRow) }
+          lastRow = row
+        }
+      } else if table.complete {
+        fail(badSharedString(String(fixup.index), row: pending[row].rowNumber, column: fixup.column))
         return
-      }
-      pending[fixup.row].cells[fixup.column] = .text(table[fixup.index])
-      if fixup.row != lastRow {
-        if lastRow >= 0 { blankRows = trim(lastRow) || blankRows }
-        lastRow = fixup.row
+      } else {
+        unresolved[waiting] = fixup
+        waiting += 1
       }
     }
-    if lastRow >= 0 { blankRows = trim(lastRow) || blankRows }
-    if blankRows { pending.removeAll { $0.cells.isEmpty } }
+    if lastRow >= 0 { trim(lastRow) }
+    unresolved.removeLast(unresolved.count - waiting)
   }
 
-  /// Trims the trailing empty cells of `pending[index]`; true when nothing is left.
-  private func trim(_ index: Int) -> Bool {
+  /// How many rows at the start of `pending` hold no placeholder.
+  var readyRows: Int { unresolved.first.map { $0.row - taken } ?? pending.count }
+
+  /// Removes the first `count` rows of `pending` (which must be ready) and returns those that are not
+  /// blank (a row whose strings all turned out empty).
+  func takeRows(_ count: Int) -> [SheetRow] {
+    guard count > 0 else { return [] }
+    let rows = pending[..<count].filter { !$0.cells.isEmpty }
+    pending.removeFirst(count)
+    taken += count
+    return rows
+  }
+
+  /// Trims the trailing empty cells of `pending[index]`.
+  private func trim(_ index: Int) {
     while let last = pending[index].cells.last, last.isEmpty { pending[index].cells.removeLast() }
-    return pending[index].cells.isEmpty
   }
 
   // MARK: - Cells
@@ -295,15 +320,13 @@ final class XLSXSheetHandler: XMLEventHandler {
         fail(badSharedString(String(decoding: vBuffer.bytes, as: UTF8.self), row: rowNumber, column: column))
         return .empty
       }
-      guard let table = sharedStrings else {
+      if index < table.count { return .text(table[index]) }
+      guard table.complete else {
         rowFixups.append((column, index))
         return .sharedStringPlaceholder
       }
-      guard index < table.count else {
-        fail(badSharedString(String(decoding: vBuffer.bytes, as: UTF8.self), row: rowNumber, column: column))
-        return .empty
-      }
-      return .text(table[index])
+      fail(badSharedString(String(decoding: vBuffer.bytes, as: UTF8.self), row: rowNumber, column: column))
+      return .empty
     case .formulaString, .inlineString:
       return .text(XLSXText.decode(vBuffer.bytes))
     case .boolean:
