@@ -50,8 +50,8 @@ extension AllotDatabase {
     _ batch: NewBatch, allowDuplicates: Bool, now: Double, earlierRowsInMemory: Int,
     _ produce: (BatchStager) throws -> Void
   ) throws -> ImportSummary {
-    let journal = RollbackJournalForImport(queue)
-    defer { journal.restore() }
+    let settings = ImportConnectionSettings(queue)
+    defer { settings.restore() }
     do {
       return try queue.write { db in
         try db.execute(sql: "PRAGMA cache_size = -65536")
@@ -80,8 +80,9 @@ extension AllotDatabase {
   }
 }
 
-/// While `allot import` stages a batch, the database uses a rollback journal instead of its write-ahead log
-/// when no other connection has it open.
+/// The connection's settings while `allot import` stages a batch: no per-row foreign-key check (the rows
+/// refer to the batch inserted in the same transaction), and a rollback journal instead of the
+/// write-ahead log when no other connection has the database open. `restore()` puts both back.
 ///
 /// In WAL mode every page of the batch is written twice: to the log during the transaction, then into
 /// the database by the checkpoint after the commit (a million rows are about 900 MB each time). With a
@@ -89,15 +90,14 @@ extension AllotDatabase {
 /// the commit is as durable (`synchronous = FULL`). The switch needs the database to itself: when another
 /// connection has it open SQLite keeps WAL and the import runs as before. Other commands started during
 /// the import wait for it (busy timeout) instead of reading the state before it.
-struct RollbackJournalForImport {
+struct ImportConnectionSettings {
   let queue: DatabaseQueue
   let switched: Bool
 
   init(_ queue: DatabaseQueue) {
     self.queue = queue
     let mode = try? queue.writeWithoutTransaction { db in
-      // The batch's rows refer to the batch inserted in the same transaction: checking that foreign key
-      // for each of a million rows is a B-tree search each.
+      // Checking the batch's foreign key for each of a million rows is a B-tree search each.
       try db.execute(sql: "PRAGMA foreign_keys = OFF")
       return try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")
     }

@@ -14,11 +14,6 @@ public final class SandboxProcess: @unchecked Sendable {
     try await offPool { try SandboxProcess(arguments: arguments, timeout: timeout) }
   }
 
-  /// Stops the sandbox, waiting for it on a thread of its own.
-  public func shutdown() async {
-    await offPool { self.stop() }
-  }
-
   /// Starts the sandbox, blocking the calling thread until it is ready: prefer ``start(arguments:timeout:)``.
   public init(arguments: [String] = [], timeout: TimeInterval = 30) throws {
     let p = Process()

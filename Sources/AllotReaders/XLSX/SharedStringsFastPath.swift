@@ -72,6 +72,14 @@ struct SharedStringsFastPath {
       }
       return true
     }
+    /// The bytes from `p` through the next `>`; nil when they are not all here yet.
+    func wholeTag() throws(Unsupported) -> UnsafeBufferPointer<UInt8>? {
+      guard let end = b[p...].firstIndex(of: UInt8(ascii: ">")) else {
+        if n - p > 4096 || final { throw Unsupported() }
+        return nil
+      }
+      return UnsafeBufferPointer(rebasing: b[p...end])
+    }
     while true {
       switch state {
       case .declaration:
@@ -80,22 +88,16 @@ struct SharedStringsFastPath {
         case nil: if final { throw Unsupported() } else { return p }
         case false?: state = .startTag
         case true?:
-          guard let end = Self.firstIndex(of: UInt8(ascii: ">"), in: b, from: p) else {
-            if n - p > 4096 || final { throw Unsupported() }
-            return p
-          }
-          try Self.checkDeclaration(UnsafeBufferPointer(rebasing: b[p...end]))
-          p = end + 1
+          guard let tag = try wholeTag() else { return p }
+          try Self.checkDeclaration(tag)
+          p += tag.count
           state = .startTag
         }
       case .startTag:
         p = skipSpace(p)
-        guard let end = Self.firstIndex(of: UInt8(ascii: ">"), in: b, from: p) else {
-          if n - p > 4096 || final { throw Unsupported() }
-          return p
-        }
-        try Self.checkStartTag(UnsafeBufferPointer(rebasing: b[p...end]))
-        p = end + 1
+        guard let tag = try wholeTag() else { return p }
+        try Self.checkStartTag(tag)
+        p += tag.count
         state = .items
       case .items:
         p = skipSpace(p)
@@ -250,14 +252,5 @@ struct SharedStringsFastPath {
     default:
       return false
     }
-  }
-
-  private static func firstIndex(of byte: UInt8, in b: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
-    var i = from
-    while i < b.count {
-      if b[i] == byte { return i }
-      i += 1
-    }
-    return nil
   }
 }

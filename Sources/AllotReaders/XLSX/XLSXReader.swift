@@ -101,14 +101,11 @@ public struct XLSXReader: SheetReader {
       sharedStrings: try sharedStrings.current(), dateStyles: dateStyles, dateSystem: dateSystem,
       file: archive.displayName, sheet: sheet.name, limits: limits)
     /// Resolves what the strings loaded since the last call allow and hands on the rows that are ready,
-    /// in order. With `waitForMore`, first waits for more strings; with `waitForAll`, for all of them.
-    func handOn(waitForMore: Bool = false, waitForAll: Bool = false) throws {
+    /// in order. `latest` gives the table, from the number of strings the handler has (it may wait).
+    func handOn(_ latest: (Int) throws -> SharedStringTable = { _ in try sharedStrings.current() }) throws {
       if !handler.table.complete {
         let count = handler.table.count
-        let table =
-          waitForAll
-          ? try sharedStrings.waitForAll()
-          : waitForMore ? try sharedStrings.waitForMore(than: count) : try sharedStrings.current()
+        let table = try latest(count)
         if table.count > count || table.complete { handler.resolve(table) }
         if let failure = handler.failure { throw failure }
       }
@@ -119,7 +116,9 @@ public struct XLSXReader: SheetReader {
         try handOn()
         // Rows wait for their shared strings (what is left in `pending` waits); a bounded number of
         // them, then the reader waits too.
-        while handler.pending.count >= Self.maxRowsWaitingForStrings { try handOn(waitForMore: true) }
+        while handler.pending.count >= Self.maxRowsWaitingForStrings {
+          try handOn { try sharedStrings.waitForMore(than: $0) }
+        }
       }
     } catch let error as ReaderError {
       // The error the file would have shown first wins: the shared strings (read before any sheet)
@@ -130,7 +129,7 @@ public struct XLSXReader: SheetReader {
       }
       throw error
     }
-    try handOn(waitForAll: true)
+    try handOn { _ in try sharedStrings.waitForAll() }
     return []
   }
 
