@@ -7,17 +7,27 @@ import GRDBSQLite
 ///
 /// The hot path binds raw values straight to the prepared statements (no per-row GRDB arguments, no
 /// copies of the body: values are bound `SQLITE_STATIC` and the statement is stepped while they live).
+/// Rows are inserted `groupRows` at a time by one multi-row INSERT: what SQLite spends per statement
+/// run (opening cursors, the statement transaction, resetting) is then paid once per group. Rows keep
+/// their order (ids follow the file), and a group that fails is inserted again row by row to name the
+/// row at fault.
 public final class BatchStager {
+  /// Rows per multi-row INSERT.
+  static let groupRows = 32
+
   public let batchId: Int64
   let now: Double
   let db: Database
   let insertRow: Statement
+  let insertGroup: Statement
   let insertIssue: Statement
   /// How a valid row already created by an earlier batch is found (nil with `allowDuplicates`).
   let earlier: EarlierRows?
   var random = SystemRandomNumberGenerator()
-  /// Reused for every insert (its buffers keep their capacity).
+  /// Reused for every issue insert (its buffers keep their capacity).
   private var texts = TextBindings()
+  /// Rows added but not inserted yet (fewer than `groupRows`).
+  private var pending: [Entry] = []
   public private(set) var rows = 0
   public private(set) var invalid = 0
   public private(set) var issues = 0
@@ -25,16 +35,28 @@ public final class BatchStager {
   /// of earlier batches are too many to keep in memory).
   public private(set) var skipped = 0
 
+  /// One row waiting for its group.
+  private struct Entry {
+    var sourceRow: Int
+    var state: RowState
+    /// Nil for an invalid row.
+    var prepared: PreparedRow?
+    var skippedFrom: String?
+  }
+
+  private static let columns =
+    "(batch_id, source_row, fingerprint, payload, token_id, wallet_address, state, reference, skipped_from, created_at, updated_at)"
+  private static let parametersPerRow: Int32 = 11
+
   init(db: Database, batchId: Int64, now: Double, allowDuplicates: Bool, earlierRowsInMemory: Int) throws {
     self.batchId = batchId
     self.now = now
     self.db = db
-    insertRow = try db.makeStatement(
-      sql: """
-        INSERT INTO rows (batch_id, source_row, fingerprint, payload, token_id, wallet_address, state, reference,
-          skipped_from, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """)
+    let one = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    insertRow = try db.makeStatement(sql: "INSERT INTO rows \(Self.columns) VALUES \(one)")
+    insertGroup = try db.makeStatement(
+      sql: "INSERT INTO rows \(Self.columns) VALUES "
+        + Array(repeating: one, count: Self.groupRows).joined(separator: ", "))
     insertIssue = try db.makeStatement(
       sql: """
         INSERT INTO row_issues (batch_id, source_row, column_name, field, severity, code, message, value)
@@ -42,6 +64,7 @@ public final class BatchStager {
         """)
     earlier =
       allowDuplicates ? nil : try EarlierRows(db: db, batchId: batchId, memoryLimit: earlierRowsInMemory)
+    pending.reserveCapacity(Self.groupRows)
   }
 
   /// A valid row: staged `pending` with its canonical body (without the reference attribute), its
@@ -63,22 +86,33 @@ public final class BatchStager {
     sourceRow: Int, payload: [UInt8], fingerprint: String, reference: String, tokenId: String,
     walletAddress: String?, warnings: [Issue] = []
   ) throws {
-    let skippedFrom = try earlier?.createdBy(fingerprint: fingerprint)
-    try insert(
-      sourceRow: sourceRow, fingerprint: fingerprint, payload: payload, tokenId: tokenId,
-      wallet: walletAddress, state: skippedFrom == nil ? RowState.pending : .skipped, reference: reference,
-      skippedFrom: skippedFrom)
-    rows += 1
+    try addValid(
+      sourceRow: sourceRow,
+      PreparedRow(
+        body: payload, fingerprint: fingerprint, reference: reference, tokenId: tokenId,
+        walletAddress: walletAddress),
+      warnings: warnings)
+  }
+
+  /// `addValid` for a row prepared on another thread (its reference made with
+  /// `RowReference.make(batch: batchId, row:)`).
+  public func addValid(sourceRow: Int, _ prepared: PreparedRow, warnings: [Issue] = []) throws {
+    let skippedFrom = try earlier.flatMap { earlier in
+      try prepared.storage.withUnsafeBytes { raw in
+        try earlier.createdBy(fingerprint: UnsafeRawBufferPointer(rebasing: raw[prepared.fingerprint]))
+      }
+    }
+    try add(
+      Entry(
+        sourceRow: sourceRow, state: skippedFrom == nil ? .pending : .skipped, prepared: prepared,
+        skippedFrom: skippedFrom))
     if skippedFrom != nil { skipped += 1 }
     if !warnings.isEmpty { try addIssues(warnings, sourceRow: sourceRow) }
   }
 
   /// An invalid row: staged `invalid` with the issues that block it.
   public func addInvalid(sourceRow: Int, issues rowIssues: [Issue]) throws {
-    try insert(
-      sourceRow: sourceRow, fingerprint: nil, payload: nil, tokenId: nil, wallet: nil, state: .invalid,
-      reference: nil, skippedFrom: nil)
-    rows += 1
+    try add(Entry(sourceRow: sourceRow, state: .invalid, prepared: nil, skippedFrom: nil))
     invalid += 1
     try addIssues(rowIssues, sourceRow: sourceRow)
   }
@@ -112,9 +146,12 @@ public final class BatchStager {
     try db.execute(sql: "UPDATE batches SET file_sha256 = ? WHERE id = ?", arguments: [digest, batchId])
   }
 
-  /// Rows of earlier batches that `succeeded` with a fingerprint of this batch, when `EarlierRows` did
-  /// not look them up row by row: marks this batch's pending rows `skipped`. Called once, at the end.
+  /// Inserts the rows still waiting, then finds the rows of earlier batches that `succeeded` with a
+  /// fingerprint of this batch, when `EarlierRows` did not look them up row by row: marks this batch's
+  /// pending rows `skipped`. Called once, at the end.
   func finish() throws {
+    for entry in pending { try insert([entry], with: insertRow) }
+    pending.removeAll()
     guard let earlier, !earlier.inMemory else { return }
     try db.execute(
       sql: """
@@ -130,52 +167,99 @@ public final class BatchStager {
     skipped += db.changesCount
   }
 
-  private func insert(
-    sourceRow: Int, fingerprint: String?, payload: [UInt8]?, tokenId: String?, wallet: String?,
-    state: RowState, reference: String?, skippedFrom: String?
-  ) throws {
-    let stmt = insertRow.sqliteStatement
-    texts.removeAll()
-    texts.append(fingerprint)
-    texts.append(tokenId)
-    texts.append(wallet)
-    texts.append(state.rawValue)
-    texts.append(reference)
-    texts.append(skippedFrom)
-    let rc = texts.withBound(to: stmt, indexes: Self.rowTextIndexes) {
-      sqlite3_bind_int64(stmt, 1, batchId)
-      sqlite3_bind_int64(stmt, 2, Int64(sourceRow))
-      sqlite3_bind_double(stmt, 10, now)
-      sqlite3_bind_double(stmt, 11, now)
-      guard let payload else {
-        sqlite3_bind_null(stmt, 4)
-        return sqlite3_step(stmt)
+  private func add(_ entry: Entry) throws {
+    pending.append(entry)
+    rows += 1
+    guard pending.count == Self.groupRows else { return }
+    do {
+      try insert(pending, with: insertGroup)
+    } catch {
+      // Name the row at fault: the group again, one row at a time (the failed statement changed nothing).
+      for entry in pending { try insert([entry], with: insertRow) }
+      throw error
+    }
+    pending.removeAll(keepingCapacity: true)
+  }
+
+  /// Binds `entries` (as many as the statement has rows) and runs the statement once. The rows' buffers
+  /// are bound in place: each is pinned by a nested `withUnsafeBytes` until the statement has run.
+  private func insert(_ entries: [Entry], with statement: Statement) throws {
+    let stmt = statement.sqliteStatement
+    func bindFrom(_ i: Int) -> Int32 {
+      guard i < entries.count else { return sqlite3_step(stmt) }
+      let e = entries[i]
+      let base = Int32(i) * Self.parametersPerRow
+      sqlite3_bind_int64(stmt, base + 1, batchId)
+      sqlite3_bind_int64(stmt, base + 2, Int64(e.sourceRow))
+      if let name = e.state.stagedName {
+        _ = sqlite3_bind_text(
+          stmt, base + 7, UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self),
+          Int32(name.utf8CodeUnitCount), nil)
+      } else {
+        _ = sqlite3_bind_text(stmt, base + 7, e.state.rawValue, -1, Self.transient)
       }
-      return payload.withUnsafeBytes { raw in
-        // A zero-length blob needs a non-null pointer to stay a blob (a null one binds NULL).
-        _ = sqlite3_bind_blob(
-          stmt, 4, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), nil)
-        return sqlite3_step(stmt)
+      if let skippedFrom = e.skippedFrom {
+        _ = sqlite3_bind_text(stmt, base + 9, skippedFrom, -1, Self.transient)
+      } else {
+        sqlite3_bind_null(stmt, base + 9)
+      }
+      sqlite3_bind_double(stmt, base + 10, now)
+      sqlite3_bind_double(stmt, base + 11, now)
+      guard let p = e.prepared else {
+        for k: Int32 in [3, 4, 5, 6, 8] { sqlite3_bind_null(stmt, base + k) }
+        return bindFrom(i + 1)
+      }
+      return p.storage.withUnsafeBytes { raw in
+        // A zero-length text or blob needs a non-null pointer to stay one (a null one binds NULL).
+        let start = raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+        func text(_ index: Int32, _ range: Range<Int>) {
+          _ = sqlite3_bind_text(
+            stmt, base + index, (start + range.lowerBound).assumingMemoryBound(to: CChar.self),
+            Int32(range.count), nil)
+        }
+        text(3, p.fingerprint)
+        _ = sqlite3_bind_blob(stmt, base + 4, start, Int32(p.body.count), nil)
+        text(5, p.tokenId)
+        if let wallet = p.walletAddress { text(6, wallet) } else { sqlite3_bind_null(stmt, base + 6) }
+        text(8, p.reference)
+        return bindFrom(i + 1)
       }
     }
+    let rc = bindFrom(0)
     sqlite3_reset(stmt)
     guard rc == SQLITE_DONE else {
       let message = Self.message(stmt)
-      if rc == SQLITE_CONSTRAINT {
-        throw StoreError("Row \(sourceRow) appears twice in batch \(batchId) (\(message)).")
+      let row =
+        entries.count == 1
+        ? "row \(entries[0].sourceRow)"
+        : "rows \(entries[0].sourceRow)–\(entries[entries.count - 1].sourceRow)"
+      if rc & 0xFF == SQLITE_CONSTRAINT && entries.count == 1 {
+        throw StoreError("Row \(entries[0].sourceRow) appears twice in batch \(batchId) (\(message)).")
       }
-      throw StoreError("Cannot stage row \(sourceRow): \(message).")
+      throw StoreError("Cannot stage \(row): \(message).")
     }
   }
 
-  /// The parameters of `insertRow` that take texts: fingerprint, token_id, wallet_address, state,
-  /// reference, skipped_from.
-  private static let rowTextIndexes: [Int32] = [3, 5, 6, 7, 8, 9]
+  /// SQLite copies a text bound with this destructor.
+  private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
   /// The parameters of `insertIssue` that take texts: column_name … value.
   private static let issueTextIndexes: [Int32] = [3, 4, 5, 6, 7, 8]
 
   private static func message(_ stmt: OpaquePointer?) -> String {
     String(cString: sqlite3_errmsg(sqlite3_db_handle(stmt)))
+  }
+}
+
+extension RowState {
+  /// The name of a state rows are staged in, as a static string (bound `SQLITE_STATIC`).
+  fileprivate var stagedName: StaticString? {
+    switch self {
+    case .invalid: return "invalid"
+    case .pending: return "pending"
+    case .skipped: return "skipped"
+    default: return nil
+    }
   }
 }
 

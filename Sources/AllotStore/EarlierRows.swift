@@ -64,26 +64,28 @@ final class EarlierRows {
   /// "batch:row" of the earlier row that created `fingerprint`'s allocation, nil when there is none
   /// (or when `inMemory` is false: `BatchStager.finish` finds them then).
   func createdBy(fingerprint: String) throws -> String? {
-    guard let lookup else { return nil }
+    guard lookup != nil else { return nil }
     var fingerprint = fingerprint
-    return try fingerprint.withUTF8 { utf8 -> String? in
-      guard hashes.contains(Self.hash(UnsafeRawBufferPointer(utf8))) else { return nil }
-      let stmt = lookup.sqliteStatement
-      sqlite3_reset(stmt)
-      defer { sqlite3_reset(stmt) }
-      _ = sqlite3_bind_text(
-        stmt, 1,
-        UnsafeRawPointer(utf8.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(
-          to: CChar.self), Int32(utf8.count), nil)
-      sqlite3_bind_int64(stmt, 2, batchId)
-      switch sqlite3_step(stmt) {
-      case SQLITE_ROW: return String(cString: sqlite3_column_text(stmt, 0))
-      case SQLITE_DONE: return nil
-      default:
-        throw StoreError(
-          "Cannot look up the rows created by earlier batches: \(String(cString: sqlite3_errmsg(sqlite3_db_handle(stmt))))."
-        )
-      }
+    return try fingerprint.withUTF8 { try createdBy(fingerprint: UnsafeRawBufferPointer($0)) }
+  }
+
+  /// `createdBy(fingerprint:)` for the fingerprint's UTF-8 bytes.
+  func createdBy(fingerprint utf8: UnsafeRawBufferPointer) throws -> String? {
+    guard let lookup, hashes.contains(Self.hash(utf8)) else { return nil }
+    let stmt = lookup.sqliteStatement
+    sqlite3_reset(stmt)
+    defer { sqlite3_reset(stmt) }
+    _ = sqlite3_bind_text(
+      stmt, 1, (utf8.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self),
+      Int32(utf8.count), nil)
+    sqlite3_bind_int64(stmt, 2, batchId)
+    switch sqlite3_step(stmt) {
+    case SQLITE_ROW: return String(cString: sqlite3_column_text(stmt, 0))
+    case SQLITE_DONE: return nil
+    default:
+      throw StoreError(
+        "Cannot look up the rows created by earlier batches: \(String(cString: sqlite3_errmsg(sqlite3_db_handle(stmt))))."
+      )
     }
   }
 

@@ -12,7 +12,10 @@ import Testing
     let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
     #expect(mode & 0o777 == 0o600)
     #expect(
-      try t.db.appliedMigrations() == ["v1-batches-rows-issues-attempts", "v2-partial-fingerprint-index"])
+      try t.db.appliedMigrations() == [
+        "v1-batches-rows-issues-attempts", "v2-partial-fingerprint-index",
+        "v3-rows-state-check-without-in-list",
+      ])
     // Re-opening migrates nothing and keeps data.
     try t.stage(valid: 2)
     let again = try AllotDatabase(path: t.path)

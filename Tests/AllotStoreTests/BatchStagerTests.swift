@@ -86,4 +86,59 @@ import Testing
       #expect(issues.map { $0["severity"] as String } == ["warning", "error"])
     }
   }
+
+  /// Rows go in by groups of `groupRows`: ids follow the file across groups and the rest at the end, valid
+  /// and invalid rows mixed, and every value lands in its own row.
+  @Test func groupedInsertsKeepFileOrderAndEveryValue() throws {
+    let t = try TempDatabase()
+    defer { t.remove() }
+    let total = BatchStager.groupRows * 2 + 7
+    let s = try t.db.importBatch(TempDatabase.batch) { stager in
+      for i in 0..<total {
+        if i % 5 == 3 {
+          try stager.addInvalid(sourceRow: i + 2, issues: [])
+        } else {
+          try stager.addValid(
+            sourceRow: i + 2, payload: TempDatabase.body(i), fingerprint: "fp\(i)", reference: "ref\(i)",
+            tokenId: "tok\(i)", walletAddress: i % 2 == 0 ? "0x\(i)" : nil)
+        }
+      }
+    }
+    #expect(s.rows == total && s.invalid == total / 5 + (total % 5 > 3 ? 1 : 0))
+    try t.db.read("test") { db in
+      let rows = try Row.fetchAll(
+        db,
+        sql:
+          "SELECT source_row, state, fingerprint, reference, token_id, wallet_address, payload FROM rows ORDER BY id"
+      )
+      #expect(rows.map { $0["source_row"] as Int } == Array(2..<(total + 2)))
+      for (i, row) in rows.enumerated() {
+        if i % 5 == 3 {
+          #expect(row["state"] as String == "invalid" && row["fingerprint"] as String? == nil)
+          #expect(row["payload"] as Data? == nil && row["reference"] as String? == nil)
+        } else {
+          #expect(row["state"] as String == "pending" && row["fingerprint"] as String == "fp\(i)")
+          #expect(row["reference"] as String == "ref\(i)" && row["token_id"] as String == "tok\(i)")
+          #expect(row["wallet_address"] as String? == (i % 2 == 0 ? "0x\(i)" : nil))
+          #expect(row["payload"] as Data == Data(TempDatabase.body(i)))
+        }
+      }
+    }
+  }
+
+  /// A row number given twice fails the import and names that row, inside a group or in the rest.
+  @Test(arguments: [5, BatchStager.groupRows + 3])
+  func aRowGivenTwiceIsNamed(rows: Int) throws {
+    let t = try TempDatabase()
+    defer { t.remove() }
+    do {
+      _ = try t.db.importBatch(TempDatabase.batch) { stager in
+        for i in 0..<rows { try stager.addInvalid(sourceRow: i == 2 ? 3 : i + 2, issues: []) }
+      }
+      Testing.Issue.record("the import should fail")
+    } catch let error as StoreError {
+      #expect(error.message.contains("Row 3 appears twice"), "\(error.message)")
+    }
+    #expect(try t.db.batches().isEmpty)
+  }
 }

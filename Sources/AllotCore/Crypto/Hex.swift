@@ -12,6 +12,14 @@ public enum Hex {
     return String(decoding: out, as: UTF8.self)
   }
 
+  /// Appends the lower-case hex digits of `bytes` to `out`.
+  public static func append(_ bytes: [UInt8], to out: inout [UInt8]) {
+    for b in bytes {
+      out.append(digits[Int(b >> 4)])
+      out.append(digits[Int(b & 0x0f)])
+    }
+  }
+
   /// The value of one hex digit (either case), or nil.
   @inline(__always)
   public static func value(_ u: UInt8) -> UInt8? {

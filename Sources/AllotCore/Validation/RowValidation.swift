@@ -13,6 +13,9 @@ public struct RowValidation: Sendable {
   /// True for a valid row checked without building its request
   /// (`AllocationValidator.validateWithoutRequest`).
   public var validWithoutRequest: Bool
+  /// A valid row's body and what is staged with it, built where it was validated (`allot import`),
+  /// in place of `allocation`.
+  public var prepared: PreparedRow?
 
   public init(
     rowNumber: Int, allocation: AllocationRequest?, issues: [Issue], duplicateKey: UInt64? = nil,
@@ -27,7 +30,7 @@ public struct RowValidation: Sendable {
   }
 
   /// True when the row can be sent.
-  public var isValid: Bool { allocation != nil || validWithoutRequest }
+  public var isValid: Bool { allocation != nil || validWithoutRequest || prepared != nil }
 }
 
 /// A fast, well-mixed 64-bit hash of a request for duplicate detection within a file (not

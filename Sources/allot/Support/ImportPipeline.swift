@@ -107,8 +107,15 @@ enum ImportPipeline {
       toPrepare.add(chunk)
       try queue.push(chunk)
     }
-    let (summary, readerWarnings) = try run.validate(collectIssues: false, showProgress: showProgress) {
-      result in
+    // CSV rows are prepared where they are validated, on every core; rows of other files by the chunk.
+    let prepare: ParallelCSVValidation.Prepare = { request, row in
+      var random = SystemRandomNumberGenerator()
+      return PreparedRow(
+        request, reference: RowReference.make(batch: batchId, row: row, random: random.next()))
+    }
+    let (summary, readerWarnings) = try run.validate(
+      collectIssues: false, showProgress: showProgress, prepare: prepare
+    ) { result in
       rows.append(result)
       if rows.count >= chunkRows { try submit() }
     }
@@ -123,13 +130,13 @@ private final class WarningsBox: @unchecked Sendable {
   var value: [ReaderWarning] = []
 }
 
-/// A run of validated rows in file order and, once `ready` is signalled, the body and fingerprint of
-/// each valid one. Prepared once, by a worker or by the staging thread, whichever claims it first;
-/// read by the staging thread after `ready`.
+/// A run of validated rows in file order, each valid one `prepared` once `ready` is signalled. Rows
+/// validated on the CSV workers come prepared; the others (other formats, a CSV read again
+/// sequentially) are prepared once, by a worker or by the staging thread, whichever claims the chunk
+/// first. Read by the staging thread after `ready`.
 private final class ImportChunk: @unchecked Sendable {
   private(set) var rows: [RowValidation]
   let batchId: Int64
-  private var bodies: [(body: [UInt8], fingerprint: String, reference: String)?] = []
   let ready = DispatchSemaphore(value: 0)
   private let claim = NSLock()
   private var claimed = false
@@ -148,32 +155,29 @@ private final class ImportChunk: @unchecked Sendable {
     if mine { prepare() }
   }
 
-  /// The body, fingerprint and fresh reference of each valid row.
+  /// The body, fingerprint and fresh reference of each valid row not prepared yet.
   private func prepare() {
     var random = SystemRandomNumberGenerator()
-    bodies = rows.map { row in
-      guard let allocation = row.allocation else { return nil }
-      let (body, fingerprint) = allocation.bodyAndFingerprint()
-      return (body, fingerprint, RowReference.make(batch: batchId, row: row.rowNumber, random: random.next()))
+    for i in rows.indices {
+      guard let request = rows[i].allocation else { continue }
+      rows[i].prepared = PreparedRow(
+        request, reference: RowReference.make(batch: batchId, row: rows[i].rowNumber, random: random.next()))
+      rows[i].allocation = nil
     }
     ready.signal()
   }
 
-  /// Drops the rows and bodies (the last references to them: they are freed on the calling thread).
+  /// Drops the rows (the last references to them: they are freed on the calling thread).
   func discard() {
     rows = []
-    bodies = []
   }
 
   func stage(into stager: BatchStager) throws {
-    for (row, built) in zip(rows, bodies) {
-      if let allocation = row.allocation, let built {
-        try stager.addValid(
-          sourceRow: row.rowNumber, payload: built.body, fingerprint: built.fingerprint,
-          reference: built.reference, tokenId: allocation.tokenId, walletAddress: allocation.walletAddress,
-          warnings: row.issues)
+    for i in rows.indices {
+      if let prepared = rows[i].prepared {
+        try stager.addValid(sourceRow: rows[i].rowNumber, prepared, warnings: rows[i].issues)
       } else {
-        try stager.addInvalid(sourceRow: row.rowNumber, issues: row.issues)
+        try stager.addInvalid(sourceRow: rows[i].rowNumber, issues: rows[i].issues)
       }
     }
   }

@@ -68,16 +68,33 @@ enum ParallelCSVValidation {
     }
   }
 
-  /// Parses and validates one chunk (on a worker thread).
+  /// Builds the staged form of a valid row's request, given the request and the row number (on a
+  /// worker thread, `allot import`).
+  typealias Prepare = @Sendable (AllocationRequest, Int) -> PreparedRow
+
+  /// Parses and validates one chunk (on a worker thread). With `prepare`, each valid row comes back
+  /// prepared instead of with its request.
   static func process(
-    _ job: Job, validator v: AllocationValidator, dialect: Dialect, requests: Bool
+    _ job: Job, validator v: AllocationValidator, dialect: Dialect, requests: Bool, prepare: Prepare? = nil
   ) -> Result<ChunkResult, any Error> {
     var scanner = CSVRecordScanner(
       delimiter: dialect.delimiter, firstRow: job.firstRow, limits: dialect.limits,
       fileName: dialect.fileName, byteOffset: job.offset)
     var result = ChunkResult()
     do {
-      if requests {
+      if let prepare {
+        result.rows.reserveCapacity(4096)
+        func add(_ row: SheetRow) {
+          var r = v.validate(row: row)
+          if let request = r.allocation {
+            r.prepared = prepare(request, r.rowNumber)
+            r.allocation = nil
+          }
+          result.rows.append(r)
+        }
+        try job.bytes.withUnsafeBytes { buf in try scanner.consume(buf, add) }
+        try scanner.finish(add)
+      } else if requests {
         result.rows.reserveCapacity(4096)
         try job.bytes.withUnsafeBytes { buf in
           try scanner.consume(buf) { result.rows.append(v.validate(row: $0)) }
@@ -105,7 +122,7 @@ enum ParallelCSVValidation {
 
   static func run(
     csv: CSVReader, validator: inout FileValidator, progress: inout ProgressLine, requests: Bool = true,
-    onRow: (RowValidation) throws -> Void
+    prepare: Prepare? = nil, onRow: (RowValidation) throws -> Void
   ) throws -> [ReaderWarning] {
     var warnings: [ReaderWarning] = []
     let dialect = Dialect(delimiter: csv.dialect.delimiter, limits: csv.limits, fileName: csv.fileName)
@@ -183,7 +200,7 @@ enum ParallelCSVValidation {
           if held == nil {
             inFlight.append(job)
             DispatchQueue.global().async {
-              job.result = process(job, validator: v, dialect: dialect, requests: requests)
+              job.result = process(job, validator: v, dialect: dialect, requests: requests, prepare: prepare)
               job.done.signal()
             }
             while inFlight.count >= limit { mergeOldest() }

@@ -91,9 +91,12 @@ struct ValidationRun {
   ///
   /// Without `requests`, valid CSV rows may come without their `allocation` (`isValid` still tells),
   /// which spares building it.
+  ///
+  /// With `prepare`, valid CSV rows validated on the workers come `prepared` instead (other rows keep
+  /// their `allocation`).
   func validate(
     collectIssues: Bool = true, showProgress: Bool, requests: Bool = true,
-    onRow: (RowValidation) throws -> Void = { _ in }
+    prepare: ParallelCSVValidation.Prepare? = nil, onRow: (RowValidation) throws -> Void = { _ in }
   ) throws -> (ValidationSummary, [ReaderWarning]) {
     var progress = ProgressLine(enabled: showProgress, noun: "rows")
     defer { progress.finish() }
@@ -104,7 +107,7 @@ struct ValidationRun {
         var validator = FileValidator(options: options, collectIssues: collectIssues)
         do {
           let warnings = try ParallelCSVValidation.run(
-            csv: csv, validator: &validator, progress: &progress, requests: requests
+            csv: csv, validator: &validator, progress: &progress, requests: requests, prepare: prepare
           ) { row in
             try onRow(row)
             delivered = row.rowNumber
