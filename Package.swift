@@ -79,7 +79,7 @@ let package = Package(
     .testTarget(
       name: "AllotEndToEndTests",
       // Depends on the executable so that `swift test` builds the binary these tests run.
-      dependencies: ["allot", "AllotTestSupport", "AllotCore", "AllotHTTP"]
+      dependencies: ["allot", "AllotTestSupport", "AllotCore", "AllotHTTP", "AllotStore"]
     ),
   ],
   swiftLanguageModes: [.v6]

@@ -48,6 +48,13 @@ public struct JSONWriter: Sendable {
     needsComma = true
   }
 
+  /// A string given as its UTF-8 bytes.
+  public mutating func string(_ value: UnsafeBufferPointer<UInt8>) {
+    separate()
+    Self.appendQuoted(value, to: &bytes)
+    needsComma = true
+  }
+
   public mutating func bool(_ value: Bool) {
     separate()
     bytes.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
@@ -56,6 +63,13 @@ public struct JSONWriter: Sendable {
 
   /// `"key":"value"` pairs; nil values are omitted.
   public mutating func field(_ name: StaticString, _ value: String?) {
+    guard let value else { return }
+    key(name)
+    string(value)
+  }
+
+  /// `"key":"value"` for a value given as its UTF-8 bytes; nil values are omitted.
+  public mutating func field(_ name: StaticString, _ value: UnsafeBufferPointer<UInt8>?) {
     guard let value else { return }
     key(name)
     string(value)
@@ -72,15 +86,36 @@ public struct JSONWriter: Sendable {
 
   /// Appends `value` as a JSON string literal.
   public static func appendQuoted(_ value: String, to out: inout [UInt8]) {
-    out.append(UInt8(ascii: "\""))
     var value = value
-    value.withUTF8 { buffer in
-      var runStart = 0
-      for i in 0..<buffer.count {
+    value.withUTF8 { appendQuoted($0, to: &out) }
+  }
+
+  /// Appends the UTF-8 text in `buffer` as a JSON string literal. Eight bytes at a time are checked
+  /// for anything to escape (control characters, `"` and `\\`), and copied in runs.
+  public static func appendQuoted(_ buffer: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    let n = buffer.count
+    guard let base = buffer.baseAddress else {
+      out.append(UInt8(ascii: "\""))
+      return
+    }
+    let raw = UnsafeRawPointer(base)
+    var runStart = 0
+    var i = 0
+    while i < n {
+      if i + 8 <= n, !mayNeedEscape(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+        i += 8
+        continue
+      }
+      let end = min(i + 8, n)
+      while i < end {
         let u = buffer[i]
+        i += 1
         guard u < 0x20 || u == UInt8(ascii: "\"") || u == UInt8(ascii: "\\") else { continue }
-        if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<i])) }
-        runStart = i + 1
+        if runStart < i - 1 {
+          out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<(i - 1)]))
+        }
+        runStart = i
         out.append(UInt8(ascii: "\\"))
         switch u {
         case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
@@ -96,10 +131,23 @@ public struct JSONWriter: Sendable {
           ])
         }
       }
-      if runStart < buffer.count {
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart...]))
-      }
+    }
+    if runStart < n {
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart...]))
     }
     out.append(UInt8(ascii: "\""))
+  }
+
+  /// False when none of the eight bytes of `w` is below 0x20, `"` or `\\` (exact); true when one may be.
+  @inline(__always)
+  static func mayNeedEscape(_ w: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let below20 = (w &- ones &* 0x20) & ~w & highs
+    let quote = w ^ (ones &* 0x22)
+    let backslash = w ^ (ones &* 0x5C)
+    let hasQuote = (quote &- ones) & ~quote & highs
+    let hasBackslash = (backslash &- ones) & ~backslash & highs
+    return below20 | hasQuote | hasBackslash != 0
   }
 }

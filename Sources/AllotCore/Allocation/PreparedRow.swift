@@ -12,35 +12,51 @@ public struct PreparedRow: Sendable {
   /// -1 when the request has no wallet address.
   let walletEnd: Int32
 
-  /// Prepares `request`, with `reference` (see `RowReference`) as the row's reference.
-  public init(_ request: AllocationRequest, reference: String) {
+  /// Room for what follows the body: fingerprint, reference, token and wallet address.
+  static let trailer = 64 + 48 + 40 + 48
+
+  /// Prepares `request` for row `row` of `batch` (its reference drawn with `random`).
+  public init(_ request: AllocationRequest, batch: Int64, row: Int, random: UInt64) {
     var out = request.jsonBody()
     let bodyCount = out.count
     let hasReference =
       request.customAttributes?.contains { $0.key == AllocationRequest.referenceAttributeKey } ?? false
-    out.reserveCapacity(bodyCount + 64 + 32 + 40 + 48)
+    out.reserveCapacity(bodyCount + Self.trailer)
     if hasReference {
       out.append(contentsOf: request.fingerprint().utf8)
     } else {
-      let digest = out.withUnsafeBytes { SHA256.hash($0) }
-      Hex.append(digest, to: &out)
+      Self.appendFingerprint(of: bodyCount, to: &out)
     }
     let fingerprintEnd = out.count
-    out.append(contentsOf: reference.utf8)
+    RowReference.append(batch: batch, row: row, random: random, to: &out)
     let referenceEnd = out.count
     out.append(contentsOf: request.tokenId.utf8)
     let tokenEnd = out.count
-    if let wallet = request.walletAddress {
-      out.append(contentsOf: wallet.utf8)
-      walletEnd = Int32(out.count)
-    } else {
-      walletEnd = -1
+    if let wallet = request.walletAddress { out.append(contentsOf: wallet.utf8) }
+    self.init(
+      storage: out, bodyEnd: bodyCount, fingerprintEnd: fingerprintEnd, referenceEnd: referenceEnd,
+      tokenEnd: tokenEnd, hasWallet: request.walletAddress != nil)
+  }
+
+  /// Prepares a body written from a row's bytes (`AllocationValidator.prepareWithoutRequest`) for row
+  /// `row` of `batch` (its reference drawn with `random`). The body's buffer becomes the row's.
+  public init(_ body: consuming ByteBody, batch: Int64, row: Int, random: UInt64) {
+    var out: [UInt8] = []
+    swap(&out, &body.bytes)
+    let bodyCount = out.count
+    out.reserveCapacity(bodyCount + Self.trailer)
+    Self.appendFingerprint(of: bodyCount, to: &out)
+    let fingerprintEnd = out.count
+    RowReference.append(batch: batch, row: row, random: random, to: &out)
+    let referenceEnd = out.count
+    for i in body.tokenId { out.append(out[i]) }
+    let tokenEnd = out.count
+    if let wallet = body.walletAddress {
+      for i in wallet { out.append(out[i]) }
     }
-    storage = out
-    self.bodyEnd = Int32(bodyCount)
-    self.fingerprintEnd = Int32(fingerprintEnd)
-    self.referenceEnd = Int32(referenceEnd)
-    self.tokenEnd = Int32(tokenEnd)
+    self.init(
+      storage: out, bodyEnd: bodyCount, fingerprintEnd: fingerprintEnd, referenceEnd: referenceEnd,
+      tokenEnd: tokenEnd, hasWallet: body.walletAddress != nil)
   }
 
   /// A row prepared elsewhere, from its parts.
@@ -54,12 +70,26 @@ public struct PreparedRow: Sendable {
     out.append(contentsOf: tokenId.utf8)
     let tokenEnd = out.count
     if let walletAddress { out.append(contentsOf: walletAddress.utf8) }
-    storage = out
-    bodyEnd = Int32(body.count)
+    self.init(
+      storage: out, bodyEnd: body.count, fingerprintEnd: fingerprintEnd, referenceEnd: referenceEnd,
+      tokenEnd: tokenEnd, hasWallet: walletAddress != nil)
+  }
+
+  private init(
+    storage: [UInt8], bodyEnd: Int, fingerprintEnd: Int, referenceEnd: Int, tokenEnd: Int, hasWallet: Bool
+  ) {
+    self.storage = storage
+    self.bodyEnd = Int32(bodyEnd)
     self.fingerprintEnd = Int32(fingerprintEnd)
     self.referenceEnd = Int32(referenceEnd)
     self.tokenEnd = Int32(tokenEnd)
-    walletEnd = walletAddress == nil ? -1 : Int32(out.count)
+    walletEnd = hasWallet ? Int32(storage.count) : -1
+  }
+
+  /// Appends the SHA-256 (hex) of the first `count` bytes of `out`: the body.
+  private static func appendFingerprint(of count: Int, to out: inout [UInt8]) {
+    let digest = out.withUnsafeBytes { SHA256.hash(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+    Hex.append(digest, to: &out)
   }
 
   /// The ranges of each part in `storage`.
@@ -68,6 +98,15 @@ public struct PreparedRow: Sendable {
   public var reference: Range<Int> { Int(fingerprintEnd)..<Int(referenceEnd) }
   public var tokenId: Range<Int> { Int(referenceEnd)..<Int(tokenEnd) }
   public var walletAddress: Range<Int>? { walletEnd < 0 ? nil : Int(tokenEnd)..<Int(walletEnd) }
+
+  /// A duplicate key for `FileValidator` taken from the fingerprint (its first 64 bits): equal for rows
+  /// with equal bodies, like `BodyHash`'s, but from the SHA-256 computed anyway. Every row of a file
+  /// must take its key the same way.
+  public var duplicateKey: UInt64 {
+    var key: UInt64 = 0
+    for i in fingerprint.prefix(16) { key = key << 4 | UInt64(Hex.value(storage[i]) ?? 0) }
+    return key
+  }
 
   /// The text of one of the ranges above.
   public func text(_ range: Range<Int>) -> String { String(decoding: storage[range], as: UTF8.self) }

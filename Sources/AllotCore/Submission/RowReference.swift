@@ -5,9 +5,35 @@ public enum RowReference {
   public static let attributeKey = "allot_ref"
 
   public static func make(batch: Int64, row: Int, random: UInt64) -> String {
-    let hex = String(random & 0xFFFF_FFFF_FFFF, radix: 16)
-    let padded = String(repeating: "0", count: max(0, 12 - hex.count)) + hex
-    return "allot:\(batch):\(row):\(padded)"
+    var out: [UInt8] = []
+    out.reserveCapacity(40)
+    append(batch: batch, row: row, random: random, to: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// `make`'s text appended to `out` as UTF-8.
+  public static func append(batch: Int64, row: Int, random: UInt64, to out: inout [UInt8]) {
+    let prefix: StaticString = "allot:"
+    out.append(contentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+    appendDecimal(batch, to: &out)
+    out.append(UInt8(ascii: ":"))
+    appendDecimal(Int64(row), to: &out)
+    out.append(UInt8(ascii: ":"))
+    let digits: StaticString = "0123456789abcdef"
+    for shift in stride(from: 44, through: 0, by: -4) {
+      out.append(digits.utf8Start[Int((random >> UInt64(shift)) & 0xF)])
+    }
+  }
+
+  private static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
+    if value < 0 { out.append(UInt8(ascii: "-")) }
+    var magnitude = value.magnitude
+    let start = out.count
+    repeat {
+      out.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+      magnitude /= 10
+    } while magnitude > 0
+    out[start...].reverse()
   }
 
   public static func make(batch: Int64, row: Int) -> String {

@@ -6,6 +6,22 @@ extension AllocationValidator {
   ///
   /// The cells' bytes must be their text as UTF-8 exactly, as a CSV file's cells are (see `CSVRecord`).
   public func validateWithoutRequest(_ row: ByteRow) -> RowValidation? {
+    var h = BodyTee(writingBody: false)
+    return check(row, &h)
+  }
+
+  /// `validateWithoutRequest` that writes the row's request body (what `jsonBody()` of the request
+  /// `validate(row:)` builds gives) instead of hashing it, for `allot import`: the result has no
+  /// duplicate key (take `PreparedRow.duplicateKey`). Nil in the same cases as `validateWithoutRequest`,
+  /// and also when the row has a custom attribute allot sets itself (the reference).
+  public func prepareWithoutRequest(_ row: ByteRow) -> (RowValidation, ByteBody)? {
+    var h = BodyTee(writingBody: true)
+    guard var result = check(row, &h), h.writable, let body = h.body else { return nil }
+    result.duplicateKey = nil
+    return (result, ByteBody(bytes: body.bytes, tokenId: h.tokenId, walletAddress: h.walletAddress))
+  }
+
+  private func check(_ row: ByteRow, _ h: inout BodyTee) -> RowValidation? {
     typealias Bytes = UnsafeBufferPointer<UInt8>
     if isBlocked || iAmount < 0 { return nil }
     /// The trimmed text of a column's cell; nil when the column is absent or the cell empty.
@@ -15,7 +31,7 @@ extension AllocationValidator {
       return t.isEmpty ? nil : t
     }
     /// Hashes a UUID cell's value as sent (lower case); false when it is not a valid UUID.
-    func uuid(_ t: Bytes, _ tag: UInt64, _ h: inout BodyHash.Streaming) -> Bool {
+    func uuid(_ t: Bytes, _ tag: UInt64, _ h: inout BodyTee) -> Bool {
       switch UUIDRule.shape(t) {
       case .lower: h.add(tag, t)
       case .mixed: h.add(tag, TextScan.asciiLowercased(String(decoding: t, as: UTF8.self)))
@@ -25,7 +41,6 @@ extension AllocationValidator {
     }
 
     // The values are checked and hashed in body order (see `BodyHash.key`).
-    var h = BodyHash.Streaming()
     guard let amountText = text(iAmount),
       let amount = ByteRules.amount(amountText, maxDecimals: options.maxDecimals)
     else { return nil }
@@ -103,21 +118,24 @@ extension AllocationValidator {
       guard let v = ByteRules.cancellable(t) else { return nil }
       cancellable = v
     }
-    h.word(16 << 8 | UInt64(cancellable.map { $0 ? 1 : 2 } ?? 0))
+    h.cancellable(cancellable)
 
     var fixed = 400
     var sent = 0
     for i in sentAttributes.indices where text(sentAttributes[i].index) != nil { sent += 1 }
-    if sent > 0 || unsentAttributeColumns.contains(where: { text($0) != nil }) {
-      h.word(17 << 8 | UInt64(sent))
+    let unsent = unsentAttributeColumns.contains(where: { text($0) != nil })
+    // The reference attribute is in the body but not in the key: such a row's body is built from its
+    // request.
+    if unsent && h.body != nil { return nil }
+    if sent > 0 || unsent {
+      h.attributes(count: sent)
       for i in sentAttributes.indices {
         guard let t = text(sentAttributes[i].index) else { continue }
-        h.add(18, sentAttributes[i].key)
-        h.add(19, t)
+        h.attribute(key: sentAttributes[i].key, value: t)
         fixed += 24
       }
     } else {
-      h.word(17 << 8 | 0xFF)
+      h.attributes(count: nil)
     }
 
     let wallet = text(iWallet)

@@ -108,13 +108,8 @@ enum ImportPipeline {
       try queue.push(chunk)
     }
     // CSV rows are prepared where they are validated, on every core; rows of other files by the chunk.
-    let prepare: ParallelCSVValidation.Prepare = { request, row in
-      var random = SystemRandomNumberGenerator()
-      return PreparedRow(
-        request, reference: RowReference.make(batch: batchId, row: row, random: random.next()))
-    }
     let (summary, readerWarnings) = try run.validate(
-      collectIssues: false, showProgress: showProgress, prepare: prepare
+      collectIssues: false, showProgress: showProgress, prepareBatch: batchId
     ) { result in
       rows.append(result)
       if rows.count >= chunkRows { try submit() }
@@ -157,11 +152,10 @@ private final class ImportChunk: @unchecked Sendable {
 
   /// The body, fingerprint and fresh reference of each valid row not prepared yet.
   private func prepare() {
-    var random = SystemRandomNumberGenerator()
+    var random = SplitMix64()
     for i in rows.indices {
       guard let request = rows[i].allocation else { continue }
-      rows[i].prepared = PreparedRow(
-        request, reference: RowReference.make(batch: batchId, row: rows[i].rowNumber, random: random.next()))
+      rows[i].prepared = PreparedRow(request, batch: batchId, row: rows[i].rowNumber, random: random.next())
       rows[i].allocation = nil
     }
     ready.signal()

@@ -68,32 +68,44 @@ enum ParallelCSVValidation {
     }
   }
 
-  /// Builds the staged form of a valid row's request, given the request and the row number (on a
-  /// worker thread, `allot import`).
-  typealias Prepare = @Sendable (AllocationRequest, Int) -> PreparedRow
-
-  /// Parses and validates one chunk (on a worker thread). With `prepare`, each valid row comes back
-  /// prepared instead of with its request.
+  /// Parses and validates one chunk (on a worker thread). With `prepareBatch`, each valid row comes back
+  /// prepared for that batch (`allot import`) instead of with its request.
   static func process(
-    _ job: Job, validator v: AllocationValidator, dialect: Dialect, requests: Bool, prepare: Prepare? = nil
+    _ job: Job, validator v: AllocationValidator, dialect: Dialect, requests: Bool, prepareBatch: Int64? = nil
   ) -> Result<ChunkResult, any Error> {
     var scanner = CSVRecordScanner(
       delimiter: dialect.delimiter, firstRow: job.firstRow, limits: dialect.limits,
       fileName: dialect.fileName, byteOffset: job.offset)
     var result = ChunkResult()
     do {
-      if let prepare {
+      if let batch = prepareBatch {
+        var random = SplitMix64()
+        // Valid rows come back prepared: their body written from their bytes when they pass the
+        // byte checks, else from the request `validate(row:)` builds. Their duplicate key is taken
+        // from the body's SHA-256, which is computed anyway, instead of `BodyHash`.
         result.rows.reserveCapacity(4096)
-        func add(_ row: SheetRow) {
-          var r = v.validate(row: row)
+        func check(_ record: CSVRecord) {
+          if record.bytesAreText, let (valid, body) = v.prepareWithoutRequest(record.row) {
+            var r = valid
+            r.validWithoutRequest = false
+            let prepared = PreparedRow(body, batch: batch, row: r.rowNumber, random: random.next())
+            r.duplicateKey = prepared.duplicateKey
+            r.prepared = prepared
+            result.rows.append(r)
+            return
+          }
+          var r = v.validate(row: record.sheetRow())
           if let request = r.allocation {
-            r.prepared = prepare(request, r.rowNumber)
+            let prepared = PreparedRow(request, batch: batch, row: r.rowNumber, random: random.next())
+            // Every row of the file takes its duplicate key from its fingerprint (see above).
+            r.duplicateKey = prepared.duplicateKey
+            r.prepared = prepared
             r.allocation = nil
           }
           result.rows.append(r)
         }
-        try job.bytes.withUnsafeBytes { buf in try scanner.consume(buf, add) }
-        try scanner.finish(add)
+        try job.bytes.withUnsafeBytes { buf in try scanner.consumeRecords(buf, check) }
+        try scanner.finishRecords(check)
       } else if requests {
         result.rows.reserveCapacity(4096)
         try job.bytes.withUnsafeBytes { buf in
@@ -122,7 +134,7 @@ enum ParallelCSVValidation {
 
   static func run(
     csv: CSVReader, validator: inout FileValidator, progress: inout ProgressLine, requests: Bool = true,
-    prepare: Prepare? = nil, onRow: (RowValidation) throws -> Void
+    prepareBatch: Int64? = nil, onRow: (RowValidation) throws -> Void
   ) throws -> [ReaderWarning] {
     var warnings: [ReaderWarning] = []
     let dialect = Dialect(delimiter: csv.dialect.delimiter, limits: csv.limits, fileName: csv.fileName)
@@ -200,7 +212,8 @@ enum ParallelCSVValidation {
           if held == nil {
             inFlight.append(job)
             DispatchQueue.global().async {
-              job.result = process(job, validator: v, dialect: dialect, requests: requests, prepare: prepare)
+              job.result = process(
+                job, validator: v, dialect: dialect, requests: requests, prepareBatch: prepareBatch)
               job.done.signal()
             }
             while inFlight.count >= limit { mergeOldest() }

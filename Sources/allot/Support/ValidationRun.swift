@@ -92,11 +92,11 @@ struct ValidationRun {
   /// Without `requests`, valid CSV rows may come without their `allocation` (`isValid` still tells),
   /// which spares building it.
   ///
-  /// With `prepare`, valid CSV rows validated on the workers come `prepared` instead (other rows keep
-  /// their `allocation`).
+  /// With `prepareBatch`, valid CSV rows validated on the workers come `prepared` for that batch
+  /// instead (other rows keep their `allocation`).
   func validate(
     collectIssues: Bool = true, showProgress: Bool, requests: Bool = true,
-    prepare: ParallelCSVValidation.Prepare? = nil, onRow: (RowValidation) throws -> Void = { _ in }
+    prepareBatch: Int64? = nil, onRow: (RowValidation) throws -> Void = { _ in }
   ) throws -> (ValidationSummary, [ReaderWarning]) {
     var progress = ProgressLine(enabled: showProgress, noun: "rows")
     defer { progress.finish() }
@@ -107,7 +107,8 @@ struct ValidationRun {
         var validator = FileValidator(options: options, collectIssues: collectIssues)
         do {
           let warnings = try ParallelCSVValidation.run(
-            csv: csv, validator: &validator, progress: &progress, requests: requests, prepare: prepare
+            csv: csv, validator: &validator, progress: &progress, requests: requests,
+            prepareBatch: prepareBatch
           ) { row in
             try onRow(row)
             delivered = row.rowNumber

@@ -53,4 +53,40 @@ import Testing
     let withRef = try #require(RowReference.insert(reference: "allot:1:2:0000000000ab", into: r.jsonBody()))
     #expect(withRef.count - r.jsonBody().count <= AllocationRequest.referenceAllowance)
   }
+
+  /// Strings are checked eight bytes at a time: every character to escape, at every position of
+  /// strings longer and shorter than a word, is escaped as one byte at a time would.
+  @Test func escapesAtEveryPositionOfLongStrings() {
+    func reference(_ s: String) -> String {
+      var out: [UInt8] = [UInt8(ascii: "\"")]
+      let digits = Array("0123456789abcdef".utf8)
+      for u in s.utf8 {
+        switch u {
+        case UInt8(ascii: "\""): out += Array("\\\"".utf8)
+        case UInt8(ascii: "\\"): out += Array("\\\\".utf8)
+        case 0x0A: out += Array("\\n".utf8)
+        case 0x0D: out += Array("\\r".utf8)
+        case 0x09: out += Array("\\t".utf8)
+        case 0x08: out += Array("\\b".utf8)
+        case 0x0C: out += Array("\\f".utf8)
+        case ..<0x20: out += Array("\\u00".utf8) + [digits[Int(u >> 4)], digits[Int(u & 15)]]
+        default: out.append(u)
+        }
+      }
+      return String(decoding: out + [UInt8(ascii: "\"")], as: UTF8.self)
+    }
+    for length in 0..<20 {
+      for position in 0..<max(1, length) {
+        for special in ["\"", "\\", "\n", "\u{01}", "\u{1F}", "\u{7F}", "é"] {
+          var chars = Array(repeating: "a", count: length)
+          if length > 0 { chars[position] = special }
+          let s = chars.joined()
+          var out: [UInt8] = []
+          JSONWriter.appendQuoted(s, to: &out)
+          // Non-ASCII bytes are written as they are: compare as text.
+          #expect(String(decoding: out, as: UTF8.self) == reference(s), "\(length) \(position) \(special)")
+        }
+      }
+    }
+  }
 }

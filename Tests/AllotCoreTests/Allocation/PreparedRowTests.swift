@@ -19,7 +19,7 @@ import Testing
 
   @Test(arguments: requests)
   func partsEqualTheRequestsOwn(request: AllocationRequest) {
-    let p = PreparedRow(request, reference: "allot:3:7:0000000000ff")
+    let p = PreparedRow(request, batch: 3, row: 7, random: 0xFF)
     #expect(Array(p.storage[p.body]) == request.jsonBody())
     #expect(p.text(p.fingerprint) == request.fingerprint())
     #expect(p.text(p.reference) == "allot:3:7:0000000000ff")
