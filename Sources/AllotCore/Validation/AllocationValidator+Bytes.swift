@@ -6,7 +6,7 @@ extension AllocationValidator {
   ///
   /// The cells' bytes must be their text as UTF-8 exactly, as a CSV file's cells are (see `CSVRecord`).
   public func validateWithoutRequest(_ row: ByteRow) -> RowValidation? {
-    var h = BodyTee(writingBody: false)
+    var h = BodyHash.Streaming()
     return check(row, &h)
   }
 
@@ -15,13 +15,12 @@ extension AllocationValidator {
   /// duplicate key (take `PreparedRow.duplicateKey`). Nil in the same cases as `validateWithoutRequest`,
   /// and also when the row has a custom attribute allot sets itself (the reference).
   public func prepareWithoutRequest(_ row: ByteRow) -> (RowValidation, ByteBody)? {
-    var h = BodyTee(writingBody: true)
-    guard var result = check(row, &h), h.writable, let body = h.body else { return nil }
-    result.duplicateKey = nil
-    return (result, ByteBody(bytes: body.bytes, tokenId: h.tokenId, walletAddress: h.walletAddress))
+    var h = BodyWriter()
+    guard let result = check(row, &h), h.writable else { return nil }
+    return (result, ByteBody(bytes: h.body.bytes, tokenId: h.tokenId, walletAddress: h.walletAddress))
   }
 
-  private func check(_ row: ByteRow, _ h: inout BodyTee) -> RowValidation? {
+  private func check<Sink: RowValueSink>(_ row: ByteRow, _ h: inout Sink) -> RowValidation? {
     typealias Bytes = UnsafeBufferPointer<UInt8>
     if isBlocked || iAmount < 0 { return nil }
     /// The trimmed text of a column's cell; nil when the column is absent or the cell empty.
@@ -31,7 +30,7 @@ extension AllocationValidator {
       return t.isEmpty ? nil : t
     }
     /// Hashes a UUID cell's value as sent (lower case); false when it is not a valid UUID.
-    func uuid(_ t: Bytes, _ tag: UInt64, _ h: inout BodyTee) -> Bool {
+    func uuid(_ t: Bytes, _ tag: UInt64, _ h: inout Sink) -> Bool {
       switch UUIDRule.shape(t) {
       case .lower: h.add(tag, t)
       case .mixed: h.add(tag, TextScan.asciiLowercased(String(decoding: t, as: UTF8.self)))
@@ -126,7 +125,7 @@ extension AllocationValidator {
     let unsent = unsentAttributeColumns.contains(where: { text($0) != nil })
     // The reference attribute is in the body but not in the key: such a row's body is built from its
     // request.
-    if unsent && h.body != nil { return nil }
+    if unsent && Sink.writesBody { return nil }
     if sent > 0 || unsent {
       h.attributes(count: sent)
       for i in sentAttributes.indices {
@@ -152,7 +151,7 @@ extension AllocationValidator {
       return nil
     }
     return RowValidation(
-      rowNumber: row.rowNumber, allocation: nil, issues: [], duplicateKey: h.finish(),
+      rowNumber: row.rowNumber, allocation: nil, issues: [], duplicateKey: h.duplicateKey(),
       validWithoutRequest: true)
   }
 }

@@ -9,12 +9,52 @@ public struct ByteBody: Sendable {
   public var walletAddress: Range<Int>?
 }
 
-/// The values of a row given in body order (`BodyHash.key`'s order): hashed for duplicate detection
-/// and, when `body` is set, written as the request body at the same time.
-struct BodyTee {
+/// Where `AllocationValidator`'s byte checks put a row's values, given in body order (`BodyHash.key`'s
+/// order): hashed for duplicate detection (`BodyHash.Streaming`), or written as the request body
+/// (`BodyWriter`). The checks are generic over it, so each use gets code of its own.
+protocol RowValueSink {
   typealias Bytes = UnsafeBufferPointer<UInt8>
-  var hash = BodyHash.Streaming()
-  var body: JSONWriter?
+  /// Whether the values become a body (then a reference attribute column sends the row to the
+  /// request path).
+  static var writesBody: Bool { get }
+  /// The number of bytes of the values given so far.
+  var bytes: Int { get }
+  /// The row's duplicate key, when the values are hashed.
+  func duplicateKey() -> UInt64?
+  mutating func add(_ tag: UInt64, _ value: Bytes?)
+  mutating func add(_ tag: UInt64, _ value: String?)
+  mutating func cancellable(_ value: Bool?)
+  /// The number of custom attributes that follow (`attribute(key:value:)`), nil when the row has none.
+  mutating func attributes(count: Int?)
+  mutating func attribute(key: String, value: Bytes)
+}
+
+extension BodyHash.Streaming: RowValueSink {
+  static var writesBody: Bool { false }
+
+  func duplicateKey() -> UInt64? { finish() }
+
+  mutating func cancellable(_ value: Bool?) {
+    word(16 << 8 | UInt64(value.map { $0 ? 1 : 2 } ?? 0))
+  }
+
+  mutating func attributes(count: Int?) {
+    word(17 << 8 | (count.map(UInt64.init) ?? 0xFF))
+  }
+
+  mutating func attribute(key: String, value: Bytes) {
+    add(18, key)
+    add(19, value)
+  }
+}
+
+/// Writes a row's values as its request body (`allot import`): the duplicate key is then taken from
+/// the body's SHA-256 (`PreparedRow.duplicateKey`).
+struct BodyWriter: RowValueSink {
+  static var writesBody: Bool { true }
+  // Room for the body and what `PreparedRow` appends to it.
+  var body = JSONWriter(capacity: 1024)
+  private(set) var bytes = 0
   var tokenId: Range<Int> = 0..<0
   var walletAddress: Range<Int>? = nil
   /// Whether the customAttributes array is open (closed before the wallet address).
@@ -22,109 +62,86 @@ struct BodyTee {
   /// False when a value could not be written as the request would be (the caller builds the request).
   private(set) var writable = true
 
-  /// Whether the values are hashed (else only counted): `allot import` takes the duplicate key of a
-  /// row it writes the body of from the body's SHA-256 instead (`PreparedRow.duplicateKey`).
-  let hashing: Bool
-
-  init(writingBody: Bool) {
-    // Room for the body and what `PreparedRow` appends to it.
-    body = writingBody ? JSONWriter(capacity: 1024) : nil
-    hashing = !writingBody
-  }
-
-  /// The number of bytes of the values given so far.
-  var bytes: Int { hash.bytes }
-
-  func finish() -> UInt64 { hash.finish() }
+  func duplicateKey() -> UInt64? { nil }
 
   mutating func add(_ tag: UInt64, _ value: Bytes?) {
-    guard !hashing else { return hash.add(tag, value) }
-    hash.bytes += value?.count ?? 0
+    bytes += value?.count ?? 0
     write(tag, value)
   }
 
   mutating func add(_ tag: UInt64, _ value: String?) {
-    guard !hashing else { return hash.add(tag, value) }
     guard let value else { return write(tag, nil) }
     TextScan.withBytes(value) { add(tag, $0) }
   }
 
   mutating func cancellable(_ value: Bool?) {
-    if hashing { hash.word(16 << 8 | UInt64(value.map { $0 ? 1 : 2 } ?? 0)) }
     guard let value else { return }
-    body?.key("cancellable")
-    body?.bool(value)
+    body.key("cancellable")
+    body.bool(value)
   }
 
-  /// The number of custom attributes that follow (`attribute(key:value:)`), nil when the row has none.
   mutating func attributes(count: Int?) {
-    guard !hashing else { return hash.word(17 << 8 | (count.map(UInt64.init) ?? 0xFF)) }
     guard count != nil else { return }
-    body?.key("customAttributes")
-    body?.beginArray()
+    body.key("customAttributes")
+    body.beginArray()
     inAttributes = true
   }
 
   mutating func attribute(key: String, value: Bytes) {
-    guard !hashing else {
-      hash.add(18, key)
-      hash.add(19, value)
-      return
-    }
-    hash.bytes += key.utf8.count + value.count
-    body?.beginObject()
-    body?.key("key")
-    body?.string(key)
-    body?.key("value")
-    body?.string(value)
-    body?.endObject()
+    bytes += key.utf8.count + value.count
+    body.beginObject()
+    body.key("key")
+    body.string(key)
+    body.key("value")
+    body.string(value)
+    body.endObject()
   }
 
   private mutating func write(_ tag: UInt64, _ value: Bytes?) {
     switch tag {
     case 1:
-      body?.beginObject()
+      body.beginObject()
       guard let value else { return writable = false }
-      body?.key("amount")
-      body?.string(value)
+      body.key("amount")
+      body.string(value)
     case 2:
       guard let value else { return writable = false }
-      body?.key("contractId")
-      body?.string(value)
+      body.key("contractId")
+      body.string(value)
     case 3:
       guard let value else { return writable = false }
-      body?.key("tokenId")
+      body.key("tokenId")
       tokenId = quoted(value)
     case 4:
       guard let value else { return writable = false }
-      body?.key("category")
-      body?.string(value)
+      body.key("category")
+      body.string(value)
     case 5:
-      body?.key("stakeholder")
-      body?.beginObject()
-      body?.field("name", value)
-    case 6: body?.field("email", value)
-    case 7: body?.field("xHandle", value)
+      body.key("stakeholder")
+      body.beginObject()
+      body.field("name", value)
+    case 6: body.field("email", value)
+    case 7: body.field("xHandle", value)
     case 8:
-      body?.field("employeeNumber", value)
-      body?.endObject()
-    case 9: body?.field("description", value)
-    case 10: body?.field("unlockScheduleId", value)
-    case 11: body?.field("unlockStartAt", value)
-    case 12: body?.field("vestingScheduleId", value)
-    case 13: body?.field("vestingStartAt", value)
-    case 14: body?.field("releaseMode", value)
-    case 15: body?.field("receivedOffMagna", value)
+      body.field("employeeNumber", value)
+      body.endObject()
+    case 9: body.field("description", value)
+    case 10: body.field("unlockScheduleId", value)
+    case 11: body.field("unlockStartAt", value)
+    case 12: body.field("vestingScheduleId", value)
+    case 13: body.field("vestingStartAt", value)
+    case 14: body.field("releaseMode", value)
+    case 15: body.field("receivedOffMagna", value)
     case 20:
       if inAttributes {
-        body?.endArray()
+        body.endArray()
         inAttributes = false
       }
       if let value {
-        body?.key("walletAddress")
+        body.key("walletAddress")
         walletAddress = quoted(value)
       }
-      body?.endObject()
+      body.endObject()
     default:
       writable = false
     }
@@ -132,10 +149,10 @@ struct BodyTee {
 
   /// Writes `value` as a string; the range of its text in the body, which must need no escape.
   private mutating func quoted(_ value: Bytes) -> Range<Int> {
-    body?.string(value)
-    let end = (body?.bytes.count ?? 0) - 1
+    body.string(value)
+    let end = body.bytes.count - 1
     let range = end - value.count..<end
-    if body?.bytes[range.lowerBound - 1] != UInt8(ascii: "\"") { writable = false }
+    if body.bytes[range.lowerBound - 1] != UInt8(ascii: "\"") { writable = false }
     return range
   }
 }
