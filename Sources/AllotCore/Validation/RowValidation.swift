@@ -3,7 +3,13 @@ public struct RowValidation: Sendable {
   /// The row number the user sees.
   public var rowNumber: Int
   /// The request to send; nil when the row has an error (its own, or a file-level one).
-  public var allocation: AllocationRequest?
+  public var allocation: AllocationRequest? {
+    get { request?.value }
+    set { request = newValue.map(RequestBox.init) }
+  }
+  /// The request, boxed: a result is copied from thread to thread and through the merge, and a request
+  /// inline is some 300 bytes and a dozen strings to retain on every copy.
+  private var request: RequestBox?
   /// The row's issues: cell issues in column order, then whole-row issues.
   public var issues: [Issue]
   /// Identifies the request body for duplicate detection within a file (nil when there is no body).
@@ -22,7 +28,7 @@ public struct RowValidation: Sendable {
     isBlank: Bool = false, validWithoutRequest: Bool = false
   ) {
     self.rowNumber = rowNumber
-    self.allocation = allocation
+    self.request = allocation.map(RequestBox.init)
     self.issues = issues
     self.duplicateKey = duplicateKey
     self.isBlank = isBlank
@@ -30,7 +36,13 @@ public struct RowValidation: Sendable {
   }
 
   /// True when the row can be sent.
-  public var isValid: Bool { allocation != nil || validWithoutRequest || prepared != nil }
+  public var isValid: Bool { request != nil || validWithoutRequest || prepared != nil }
+}
+
+/// An immutable request shared by the copies of one result.
+private final class RequestBox: Sendable {
+  let value: AllocationRequest
+  init(_ value: AllocationRequest) { self.value = value }
 }
 
 /// A fast, well-mixed 64-bit hash of a request for duplicate detection within a file (not
