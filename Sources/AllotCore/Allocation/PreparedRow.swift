@@ -103,9 +103,11 @@ public struct PreparedRow: Sendable {
   /// with equal bodies, like `BodyHash`'s, but from the SHA-256 computed anyway. Every row of a file
   /// must take its key the same way.
   public var duplicateKey: UInt64 {
-    var key: UInt64 = 0
-    for i in fingerprint.prefix(16) { key = key << 4 | UInt64(Hex.value(storage[i]) ?? 0) }
-    return key
+    storage.withUnsafeBufferPointer { s in
+      var key: UInt64 = 0
+      for i in fingerprint.prefix(16) { key = key << 4 | UInt64(Hex.value(s[i]) ?? 0) }
+      return key
+    }
   }
 
   /// The text of one of the ranges above.

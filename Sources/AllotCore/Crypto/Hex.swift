@@ -12,11 +12,17 @@ public enum Hex {
     return String(decoding: out, as: UTF8.self)
   }
 
-  /// Appends the lower-case hex digits of `bytes` to `out`.
+  /// Appends the lower-case hex digits of `bytes` to `out` (one append of the whole text).
   public static func append(_ bytes: [UInt8], to out: inout [UInt8]) {
-    for b in bytes {
-      out.append(digits[Int(b >> 4)])
-      out.append(digits[Int(b & 0x0f)])
+    let n = bytes.count * 2
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, n)) { text in
+      let table: StaticString = "0123456789abcdef"
+      let hex = table.utf8Start
+      for (i, b) in bytes.enumerated() {
+        text[2 * i] = hex[Int(b >> 4)]
+        text[2 * i + 1] = hex[Int(b & 0x0f)]
+      }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: text[..<n]))
     }
   }
 
