@@ -139,6 +139,11 @@ enum ParallelCSVValidation {
     var warnings: [ReaderWarning] = []
     let dialect = Dialect(delimiter: csv.dialect.delimiter, limits: csv.limits, fileName: csv.fileName)
     let limit = maxInFlight(workers: max(1, System.activeProcessorCount))
+    // `allot import`'s workers run at a lower priority (libdispatch gives utility threads a higher nice
+    // value on Linux) than the thread that stages their rows: that thread is the critical path, and with
+    // every core busy it would otherwise wait for a core as often as it runs. The workers still keep
+    // every core busy.
+    let workerQoS: DispatchQoS.QoSClass = prepareBatch == nil ? .default : .utility
     var inFlight: [Job] = []
     var spare: [[UInt8]] = []
     var chunks = 0
@@ -211,7 +216,7 @@ enum ParallelCSVValidation {
           }
           if held == nil {
             inFlight.append(job)
-            DispatchQueue.global().async {
+            DispatchQueue.global(qos: workerQoS).async {
               job.result = process(
                 job, validator: v, dialect: dialect, requests: requests, prepareBatch: prepareBatch)
               job.done.signal()
