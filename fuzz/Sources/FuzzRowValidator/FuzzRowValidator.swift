@@ -54,13 +54,17 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
       fatalError("a row with an error issue produced an allocation")
     }
     guard plainText else { continue }
-    let fast = bytes.withUnsafeBufferPointer { all -> RowValidation? in
+    let (fast, prepared) = bytes.withUnsafeBufferPointer {
+      all -> (RowValidation?, (RowValidation, ByteBody)?) in
       var buffers: [UnsafeBufferPointer<UInt8>] = []
       for piece in pieces {
         buffers.append(UnsafeBufferPointer(rebasing: all[piece.startIndex..<piece.endIndex]))
       }
       return buffers.withUnsafeBufferPointer {
-        validator.validateWithoutRequest(ByteRow(rowNumber: 2, cells: $0))
+        (
+          validator.validateWithoutRequest(ByteRow(rowNumber: 2, cells: $0)),
+          validator.prepareWithoutRequest(ByteRow(rowNumber: 2, cells: $0))
+        )
       }
     }
     if let fast {
@@ -69,6 +73,20 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
       }
       guard fast.duplicateKey == result.duplicateKey else {
         fatalError("the byte path and the cell path give different duplicate keys")
+      }
+    }
+    // `allot import` writes the body from the bytes: exactly the request's body, for the same rows.
+    guard (fast == nil) == (prepared == nil) else {
+      fatalError("the byte checks and the body writer disagree on whether the row is valid")
+    }
+    if let (valid, body) = prepared, let request = result.allocation {
+      guard valid.isValid, valid.issues.isEmpty, body.bytes == request.jsonBody() else {
+        fatalError("the body written from the bytes differs from the request's")
+      }
+      guard Array(body.bytes[body.tokenId]) == Array(request.tokenId.utf8),
+        body.walletAddress.map({ Array(body.bytes[$0]) }) == request.walletAddress.map({ Array($0.utf8) })
+      else {
+        fatalError("the token or wallet range of the written body is wrong")
       }
     }
   }
