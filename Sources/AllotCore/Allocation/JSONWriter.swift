@@ -34,11 +34,17 @@ public struct JSONWriter: Sendable {
 
   /// An object key (plain ASCII, written without escaping).
   public mutating func key(_ name: StaticString) {
-    separate()
-    bytes.append(UInt8(ascii: "\""))
-    bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-    bytes.append(UInt8(ascii: "\""))
-    bytes.append(UInt8(ascii: ":"))
+    // `,"name":` gathered on the stack and appended at once.
+    let n = name.utf8CodeUnitCount
+    let comma = needsComma ? 1 : 0
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n + 4) { out in
+      out[0] = UInt8(ascii: ",")
+      out[comma] = UInt8(ascii: "\"")
+      for i in 0..<n { out[comma + 1 + i] = name.utf8Start[i] }
+      out[comma + 1 + n] = UInt8(ascii: "\"")
+      out[comma + 2 + n] = UInt8(ascii: ":")
+      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: out[..<(comma + 3 + n)]))
+    }
     needsComma = false
   }
 
