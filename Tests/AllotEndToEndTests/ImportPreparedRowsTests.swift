@@ -81,4 +81,27 @@ import Testing
     let statuses = try AllotDatabase(path: dir + "/a.sqlite").rowStatuses(batch: 1, all: true)
     #expect(statuses.count == lines.count)
   }
+
+  /// An import long enough for the database file to be flushed early while rows are staged
+  /// (`EarlyWriteback`, every 64 chunks of 1,024 rows): every row is staged and the file reopens.
+  @Test func aLongImportFlushesEarlyAndKeepsEveryRow() async throws {
+    let dir = try AllotRunner.temporaryDirectory()
+    let (header, lines) = try Self.rows()
+    var text = header + "\n"
+    let total = 70_000
+    for i in 0..<total {
+      var cells = lines[i % lines.count].split(separator: ",", omittingEmptySubsequences: false)
+      if cells.count == 17 { cells[5] = Substring("\(i + 1).25") }
+      text += cells.joined(separator: ",") + "\n"
+    }
+    let path = dir + "/long.csv"
+    #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)))
+    let r = try await AllotRunner.run(["import", path, "--db", dir + "/long.sqlite", "--format", "json"])
+    #expect([0, 1].contains(r.status), "\(r.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    #expect(json["rows"] as? Int == total)
+    let statuses = try AllotDatabase(path: dir + "/long.sqlite").rowStatuses(batch: 1, all: true)
+    #expect(statuses.count == total)
+    #expect(statuses.map(\.row) == Array(2..<(total + 2)))
+  }
 }

@@ -48,11 +48,13 @@ struct ImportCommand: ParsableCommand {
     let clock = ContinuousClock()
     let started = clock.now
     var phases = ImportPipeline.Timing()
+    let writeback = EarlyWriteback(path: db.path)
+    defer { writeback?.close() }
     do {
       staged = try db.importBatch(batch, allowDuplicates: allowDuplicates) { stager in
         // Validation, bodies and inserts overlap; rows are staged here in file order.
         let s = try ImportPipeline.stage(
-          run, into: stager, showProgress: Console.stderrIsTerminal, timing: &phases)
+          run, into: stager, showProgress: Console.stderrIsTerminal, writeback: writeback, timing: &phases)
         try stager.addIssues(s.issues.filter { $0.row == 0 }, sourceRow: 0)
         try stager.setFileSHA256(digest.value())
         summary = s

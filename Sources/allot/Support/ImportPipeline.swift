@@ -36,8 +36,12 @@ enum ImportPipeline {
   /// Validates `run` and stages every data row through `stager`, in row order; returns the summary
   /// of the validation. A validation error (already reported) is rethrown after the producer stops;
   /// a staging error stops the validation and is rethrown.
+  /// Chunks staged between two early flushes of the database file (about 55 MB of pages).
+  static let chunksPerWriteback = 64
+
   static func stage(
-    _ run: ValidationRun, into stager: BatchStager, showProgress: Bool, timing: inout Timing
+    _ run: ValidationRun, into stager: BatchStager, showProgress: Bool, writeback: EarlyWriteback? = nil,
+    timing: inout Timing
   ) throws -> ValidationSummary {
     let queue = ChunkQueue(capacity: chunksInFlight)
     let toPrepare = PrepareQueue()
@@ -67,6 +71,7 @@ enum ImportPipeline {
     let clock = ContinuousClock()
     let cpu0 = Timing.threadCPU()
     defer { timing.stagingCPU += Timing.threadCPU() - cpu0 }
+    var staged = 0
     do {
       while true {
         let t0 = clock.now
@@ -76,6 +81,8 @@ enum ImportPipeline {
         chunk.ready.wait()
         let t1 = clock.now
         try chunk.stage(into: stager)
+        staged += 1
+        if staged % chunksPerWriteback == 0 { writeback?.kick() }
         // Freeing a thousand rows' strings is work too: done on a worker, off the staging thread.
         DispatchQueue.global(qos: .utility).async { chunk.discard() }
         timing.waiting += t1 - t0
