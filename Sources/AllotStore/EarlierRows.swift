@@ -61,15 +61,8 @@ final class EarlierRows {
           """)
   }
 
-  /// "batch:row" of the earlier row that created `fingerprint`'s allocation, nil when there is none
-  /// (or when `inMemory` is false: `BatchStager.finish` finds them then).
-  func createdBy(fingerprint: String) throws -> String? {
-    guard lookup != nil else { return nil }
-    var fingerprint = fingerprint
-    return try fingerprint.withUTF8 { try createdBy(fingerprint: UnsafeRawBufferPointer($0)) }
-  }
-
-  /// `createdBy(fingerprint:)` for the fingerprint's UTF-8 bytes.
+  /// "batch:row" of the earlier row that created the allocation whose fingerprint has these UTF-8
+  /// bytes; nil when there is none (or when `inMemory` is false: `BatchStager.finish` finds them then).
   func createdBy(fingerprint utf8: UnsafeRawBufferPointer) throws -> String? {
     guard let lookup, hashes.contains(Self.hash(utf8)) else { return nil }
     let stmt = lookup.sqliteStatement

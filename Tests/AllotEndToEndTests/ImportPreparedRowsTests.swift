@@ -67,6 +67,14 @@ import Testing
     // The last row of b repeats row 3 but for its description: no issue of its own.
     #expect(summaries[0]["issues"] as? Int == summaries[1]["issues"] as? Int)
     #expect((summaries[0]["issues"] as? Int ?? 0) > 2 * 9_000 / 97 + 7)
+    // And the same issues as `allot validate` finds: the copies of rows of the first chunk (read
+    // sequentially, to find the header) are found in later chunks too.
+    let v = try await AllotRunner.run(["validate", a, "--format", "json"])
+    let report = try #require(try JSONSerialization.jsonObject(with: Data(v.stdout.utf8)) as? [String: Any])
+    let issues = try #require(report["issues"] as? [[String: Any]])
+    // Eight copies, one of them of a row with an error (which has no body to repeat).
+    #expect(issues.filter { $0["code"] as? String == "row.duplicate" }.count == 7)
+    #expect(summaries[0]["issues"] as? Int == issues.count)
 
     let pa = try await AllotDatabase(path: dir + "/a.sqlite").sendableRows(batch: 1, now: 0, limit: 20_000)
     let pb = try await AllotDatabase(path: dir + "/b.sqlite").sendableRows(batch: 1, now: 0, limit: 20_000)

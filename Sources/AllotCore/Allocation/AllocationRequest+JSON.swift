@@ -25,14 +25,6 @@ extension AllocationRequest {
     SHA256.hex(jsonBody(includingReference: false))
   }
 
-  /// `jsonBody()` and `fingerprint()` together, building the body once when it carries no reference
-  /// attribute (the usual case at import).
-  public func bodyAndFingerprint() -> (body: [UInt8], fingerprint: String) {
-    let body = jsonBody()
-    let hasReference = customAttributes?.contains { $0.key == Self.referenceAttributeKey } ?? false
-    return (body, hasReference ? fingerprint() : SHA256.hex(body))
-  }
-
   func jsonBody(includingReference: Bool) -> [UInt8] {
     var w = JSONWriter(capacity: 640)
     w.beginObject()

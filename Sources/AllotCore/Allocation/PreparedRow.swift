@@ -99,17 +99,6 @@ public struct PreparedRow: Sendable {
   public var tokenId: Range<Int> { Int(referenceEnd)..<Int(tokenEnd) }
   public var walletAddress: Range<Int>? { walletEnd < 0 ? nil : Int(tokenEnd)..<Int(walletEnd) }
 
-  /// A duplicate key for `FileValidator` taken from the fingerprint (its first 64 bits): equal for rows
-  /// with equal bodies, like `BodyHash`'s, but from the SHA-256 computed anyway. Every row of a file
-  /// must take its key the same way.
-  public var duplicateKey: UInt64 {
-    storage.withUnsafeBufferPointer { s in
-      var key: UInt64 = 0
-      for i in fingerprint.prefix(16) { key = key << 4 | UInt64(Hex.value(s[i]) ?? 0) }
-      return key
-    }
-  }
-
   /// The text of one of the ranges above.
   public func text(_ range: Range<Int>) -> String { String(decoding: storage[range], as: UTF8.self) }
 }

@@ -10,10 +10,10 @@ extension AllocationValidator {
     return check(row, &h)
   }
 
-  /// `validateWithoutRequest` that writes the row's request body (what `jsonBody()` of the request
-  /// `validate(row:)` builds gives) instead of hashing it, for `allot import`: the result has no
-  /// duplicate key (take `PreparedRow.duplicateKey`). Nil in the same cases as `validateWithoutRequest`,
-  /// and also when the row has a custom attribute allot sets itself (the reference).
+  /// `validateWithoutRequest` that also writes the row's request body (what `jsonBody()` of the request
+  /// `validate(row:)` builds gives), for `allot import`; the duplicate key is the same. Nil in the same
+  /// cases as `validateWithoutRequest`, and also when the row has a custom attribute allot sets itself
+  /// (the reference).
   public func prepareWithoutRequest(_ row: ByteRow) -> (RowValidation, ByteBody)? {
     var h = BodyWriter()
     guard let result = check(row, &h), h.writable else { return nil }

@@ -48,13 +48,13 @@ extension BodyHash.Streaming: RowValueSink {
   }
 }
 
-/// Writes a row's values as its request body (`allot import`): the duplicate key is then taken from
-/// the body's SHA-256 (`PreparedRow.duplicateKey`).
+/// Writes a row's values as its request body (`allot import`), and hashes them as `BodyHash.Streaming`
+/// does: every row of a file must get its duplicate key the same way, whichever path checked it.
 struct BodyWriter: RowValueSink {
   static var writesBody: Bool { true }
   // Room for the body and what `PreparedRow` appends to it.
   var body = JSONWriter(capacity: 1024)
-  private(set) var bytes = 0
+  private var hash = BodyHash.Streaming()
   var tokenId: Range<Int> = 0..<0
   var walletAddress: Range<Int>? = nil
   /// Whether the customAttributes array is open (closed before the wallet address).
@@ -62,25 +62,29 @@ struct BodyWriter: RowValueSink {
   /// False when a value could not be written as the request would be (the caller builds the request).
   private(set) var writable = true
 
-  func duplicateKey() -> UInt64? { nil }
+  var bytes: Int { hash.bytes }
+
+  func duplicateKey() -> UInt64? { hash.finish() }
 
   mutating func add(_ tag: UInt64, _ value: Bytes?) {
-    bytes += value?.count ?? 0
+    hash.add(tag, value)
     write(tag, value)
   }
 
   mutating func add(_ tag: UInt64, _ value: String?) {
-    guard let value else { return write(tag, nil) }
+    guard let value else { return add(tag, nil as Bytes?) }
     TextScan.withBytes(value) { add(tag, $0) }
   }
 
   mutating func cancellable(_ value: Bool?) {
+    hash.cancellable(value)
     guard let value else { return }
     body.key("cancellable")
     body.bool(value)
   }
 
   mutating func attributes(count: Int?) {
+    hash.attributes(count: count)
     guard count != nil else { return }
     body.key("customAttributes")
     body.beginArray()
@@ -88,7 +92,7 @@ struct BodyWriter: RowValueSink {
   }
 
   mutating func attribute(key: String, value: Bytes) {
-    bytes += key.utf8.count + value.count
+    hash.attribute(key: key, value: value)
     body.beginObject()
     body.key("key")
     body.string(key)

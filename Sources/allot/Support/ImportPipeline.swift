@@ -33,12 +33,12 @@ enum ImportPipeline {
     }
   }
 
-  /// Validates `run` and stages every data row through `stager`, in row order; returns the summary
-  /// of the validation. A validation error (already reported) is rethrown after the producer stops;
-  /// a staging error stops the validation and is rethrown.
   /// Chunks staged between two early flushes of the database file (about 55 MB of pages).
   static let chunksPerWriteback = 64
 
+  /// Validates `run` and stages every data row through `stager`, in row order; returns the summary
+  /// of the validation. A validation error (already reported) is rethrown after the producer stops;
+  /// a staging error stops the validation and is rethrown.
   static func stage(
     _ run: ValidationRun, into stager: BatchStager, showProgress: Bool, writeback: EarlyWriteback? = nil,
     timing: inout Timing

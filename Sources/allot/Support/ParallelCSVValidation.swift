@@ -81,25 +81,19 @@ enum ParallelCSVValidation {
       if let batch = prepareBatch {
         var random = SplitMix64()
         // Valid rows come back prepared: their body written from their bytes when they pass the
-        // byte checks, else from the request `validate(row:)` builds. Their duplicate key is taken
-        // from the body's SHA-256, which is computed anyway, instead of `BodyHash`.
+        // byte checks, else from the request `validate(row:)` builds.
         result.rows.reserveCapacity(4096)
         func check(_ record: CSVRecord) {
           if record.bytesAreText, let (valid, body) = v.prepareWithoutRequest(record.row) {
             var r = valid
             r.validWithoutRequest = false
-            let prepared = PreparedRow(body, batch: batch, row: r.rowNumber, random: random.next())
-            r.duplicateKey = prepared.duplicateKey
-            r.prepared = prepared
+            r.prepared = PreparedRow(body, batch: batch, row: r.rowNumber, random: random.next())
             result.rows.append(r)
             return
           }
           var r = v.validate(row: record.sheetRow())
           if let request = r.allocation {
-            let prepared = PreparedRow(request, batch: batch, row: r.rowNumber, random: random.next())
-            // Every row of the file takes its duplicate key from its fingerprint (see above).
-            r.duplicateKey = prepared.duplicateKey
-            r.prepared = prepared
+            r.prepared = PreparedRow(request, batch: batch, row: r.rowNumber, random: random.next())
             r.allocation = nil
           }
           result.rows.append(r)

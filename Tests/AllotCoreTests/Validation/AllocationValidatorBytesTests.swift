@@ -35,7 +35,8 @@ import Testing
     #expect(prepared != nil, "\(values)", sourceLocation: sourceLocation)
     if let (result, body) = prepared, let request = full.allocation {
       #expect(
-        result.isValid && result.issues.isEmpty && result.duplicateKey == nil, sourceLocation: sourceLocation)
+        result.isValid && result.issues.isEmpty && result.duplicateKey == full.duplicateKey,
+        sourceLocation: sourceLocation)
       #expect(
         String(decoding: body.bytes, as: UTF8.self) == String(decoding: request.jsonBody(), as: UTF8.self),
         sourceLocation: sourceLocation)

@@ -80,7 +80,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
       fatalError("the byte checks and the body writer disagree on whether the row is valid")
     }
     if let (valid, body) = prepared, let request = result.allocation {
-      guard valid.isValid, valid.issues.isEmpty, body.bytes == request.jsonBody() else {
+      guard valid.isValid, valid.issues.isEmpty, valid.duplicateKey == result.duplicateKey,
+        body.bytes == request.jsonBody()
+      else {
         fatalError("the body written from the bytes differs from the request's")
       }
       guard Array(body.bytes[body.tokenId]) == Array(request.tokenId.utf8),
