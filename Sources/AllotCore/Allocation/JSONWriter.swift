@@ -67,6 +67,13 @@ public struct JSONWriter: Sendable {
     needsComma = true
   }
 
+  /// An integer, in decimal.
+  public mutating func integer(_ value: Int64) {
+    separate()
+    bytes.append(contentsOf: String(value).utf8)
+    needsComma = true
+  }
+
   /// `"key":"value"` pairs; nil values are omitted.
   public mutating func field(_ name: StaticString, _ value: String?) {
     guard let value else { return }

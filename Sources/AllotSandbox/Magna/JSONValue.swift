@@ -1,36 +1,21 @@
 import Foundation
 
 /// A parsed JSON value, so request validation can tell types apart like a real server.
-enum JSONValue: Sendable, Hashable, Decodable {
+enum JSONValue: Sendable, Hashable {
   case null
   case bool(Bool)
-  /// A number, kept as its decimal text.
+  /// A number, kept as its decimal text: an integer that fits 64 bits as written (`-0` as `0`), any other
+  /// number as `Decimal` prints it (`1000.50` → `1000.5`, `1e3` → `1000`).
   case number(String)
   case string(String)
   case array([JSONValue])
   case object([String: JSONValue])
 
-  init(from decoder: any Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    if container.decodeNil() {
-      self = .null
-    } else if let bool = try? container.decode(Bool.self) {
-      self = .bool(bool)
-    } else if let int = try? container.decode(Int64.self) {
-      self = .number(String(int))
-    } else if let decimal = try? container.decode(Decimal.self) {
-      self = .number("\(decimal)")
-    } else if let string = try? container.decode(String.self) {
-      self = .string(string)
-    } else if let array = try? container.decode([JSONValue].self) {
-      self = .array(array)
-    } else {
-      self = .object(try container.decode([String: JSONValue].self))
-    }
-  }
-
+  /// Parses one JSON text (RFC 8259: one value, whitespace around it, UTF-8); `nil` when it is not valid
+  /// JSON or nests deeper than ``JSONValueParser/maxDepth``. A key given twice keeps its last value.
   static func parse(_ bytes: some Collection<UInt8>) -> JSONValue? {
-    try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+    let parsed = bytes.withContiguousStorageIfAvailable { JSONValueParser.parse($0) }
+    return parsed ?? Array(bytes).withUnsafeBufferPointer { JSONValueParser.parse($0) }
   }
 
   var object: [String: JSONValue]? {

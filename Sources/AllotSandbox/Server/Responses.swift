@@ -1,3 +1,4 @@
+import AllotCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -46,6 +47,21 @@ enum Responses {
 
   static func magna(_ result: some Encodable) -> Response {
     json(.ok, MagnaOK(result: result))
+  }
+
+  /// `{"isProcessed":true,"result":<allocation>}`, written without `JSONEncoder` (see
+  /// ``SandboxAllocation/write(to:)``).
+  static func magna(_ allocation: SandboxAllocation) -> Response {
+    var w = JSONWriter(capacity: 1024)
+    w.beginObject()
+    w.key("isProcessed")
+    w.bool(true)
+    w.key("result")
+    allocation.write(to: &w)
+    w.endObject()
+    return Response(
+      status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+      body: .init(byteBuffer: ByteBuffer(bytes: w.bytes)))
   }
 
   static func magnaError(_ failure: MagnaFailure, headers: HTTPFields = [:]) -> Response {

@@ -48,17 +48,37 @@ struct SeededRandom: RandomNumberGenerator, Sendable {
     return out
   }
 
-  /// An RFC 4122 version-4-shaped UUID, lowercase.
+  /// An RFC 4122 version-4-shaped UUID, lowercase: the digits of ``hex(_:)`` with 32 digits, the version
+  /// digit set to 4 and the variant digit drawn from `89ab`, written as bytes.
   mutating func uuid() -> String {
-    var h = Array(hex(32))
-    h[12] = "4"
-    let variant = Array("89ab")
-    h[16] = variant[Int(next() % 4)]
-    let s = String(h)
-    func part(_ from: Int, _ to: Int) -> Substring {
-      s[s.index(s.startIndex, offsetBy: from)..<s.index(s.startIndex, offsetBy: to)]
+    let digits: StaticString = "0123456789abcdef"
+    let variants: StaticString = "89ab"
+    var words = (next(), next())
+    let variant = variants.utf8Start[Int(next() % 4)]
+    return String(unsafeUninitializedCapacity: 36) { out in
+      var o = 0
+      for position in 0..<32 {
+        if position == 8 || position == 12 || position == 16 || position == 20 {
+          out[o] = UInt8(ascii: "-")
+          o += 1
+        }
+        let nibble: Int
+        if position < 16 {
+          nibble = Int(words.0 & 0xF)
+          words.0 >>= 4
+        } else {
+          nibble = Int(words.1 & 0xF)
+          words.1 >>= 4
+        }
+        switch position {
+        case 12: out[o] = UInt8(ascii: "4")
+        case 16: out[o] = variant
+        default: out[o] = digits.utf8Start[nibble]
+        }
+        o += 1
+      }
+      return o
     }
-    return "\(part(0, 8))-\(part(8, 12))-\(part(12, 16))-\(part(16, 20))-\(part(20, 32))"
   }
 
   /// Uppercase letters and digits, like Magna's keys (`A-DC574CI5YB`).

@@ -1,0 +1,60 @@
+import AllotCore
+
+extension SandboxAllocation {
+  /// The allocation as Magna's JSON resource: the same members as its `Encodable` form (nil ones left
+  /// out), in the same sorted order, written straight to bytes. `JSONEncoder` took a seventh of the
+  /// sandbox's CPU per create request.
+  func write(to w: inout JSONWriter) {
+    w.beginObject()
+    w.field("amount", amount)
+    w.key("cancellable")
+    w.bool(cancellable)
+    w.field("cancelledAt", cancelledAt)
+    w.field("category", category)
+    w.field("categoryId", categoryId)
+    w.field("contractId", contractId)
+    w.field("createdAt", createdAt)
+    w.key("createdAtMs")
+    w.integer(createdAtMs)
+    w.field("custodyType", custodyType)
+    w.key("customAttributes")
+    w.beginArray()
+    for attribute in customAttributes {
+      w.beginObject()
+      w.field("key", attribute.key)
+      w.field("value", attribute.value)
+      w.endObject()
+    }
+    w.endArray()
+    w.field("description", description)
+    w.field("id", id)
+    w.field("key", key)
+    w.field("projectId", projectId)
+    w.field("received", received)
+    w.field("receivedOffMagna", receivedOffMagna)
+    w.field("releasable", releasable)
+    w.field("releaseMode", releaseMode)
+    w.key("sequence")
+    w.integer(Int64(sequence))
+    w.key("stakeholder")
+    w.beginObject()
+    w.field("email", stakeholder.email)
+    w.field("employeeNumber", stakeholder.employeeNumber)
+    w.field("id", stakeholder.id)
+    w.field("name", stakeholder.name)
+    w.field("xHandle", stakeholder.xHandle)
+    w.endObject()
+    w.field("stakeholderId", stakeholderId)
+    w.field("state", state)
+    w.field("status", status)
+    w.field("tokenId", tokenId)
+    w.field("unlockScheduleId", unlockScheduleId)
+    w.field("unlockStartAt", unlockStartAt)
+    w.field("updatedAt", updatedAt)
+    w.field("vestingScheduleId", vestingScheduleId)
+    w.field("vestingStartAt", vestingStartAt)
+    w.field("walletAddress", walletAddress)
+    w.field("walletId", walletId)
+    w.endObject()
+  }
+}
