@@ -14,6 +14,31 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ALLOT = os.path.join(ROOT, ".build-release", "release", "allot")
 
 
+REPEAT = 1
+
+
+def settle():
+    """Writes back the dirty pages of earlier steps (generated inputs, a database just written, files just
+    deleted) so that the kernel's writeback of them does not land inside the next timing. Done before every
+    timed run, allot's and the anchor's alike."""
+    os.sync()
+
+
+def median_of_runs(run, before=lambda: None):
+    """Runs `run` --repeat times (after `before` and `settle`); returns the median of each field of its
+    results (a tuple or a number; None when any run returned None)."""
+    results = []
+    for _ in range(REPEAT):
+        before()
+        settle()
+        results.append(run())
+    if any(r is None for r in results):
+        return None
+    if not isinstance(results[0], tuple):
+        return sorted(results)[len(results) // 2]
+    return tuple(sorted(column)[len(column) // 2] for column in zip(*results))
+
+
 def run_measured(cmd, env=None, cwd=ROOT, stdout=subprocess.DEVNULL):
     """Runs cmd; returns (exit status, wall seconds, cpu seconds, peak RSS MB) of that process."""
     start = time.perf_counter()
@@ -96,8 +121,8 @@ def bench_validate_csv(data, scale):
     rows = int(1_000_000 * scale)
     path = os.path.join(data, f"allocations-{rows}.csv")
     ensure(path, lambda: subprocess.run([sys.executable, "scripts/gen_csv.py", path, str(rows)], cwd=ROOT, check=True))
-    _, wall, cpu, rss = run_measured([ALLOT, "validate", path, "--format", "json"])
-    anchor = py_time(DUCKDB_VALIDATE, path) if have("duckdb") else None
+    _, wall, cpu, rss = median_of_runs(lambda: run_measured([ALLOT, "validate", path, "--format", "json"]))
+    anchor = median_of_runs(lambda: py_time(DUCKDB_VALIDATE, path)) if have("duckdb") else None
     report(f"validate CSV {rows:,} rows", wall, cpu, rss, "duckdb regex", anchor, "≤ 1.0, < 100 MB")
     return path
 
@@ -106,18 +131,23 @@ def bench_validate_xlsx(data, scale):
     rows = int(100_000 * scale)
     path = os.path.join(data, f"allocations-{rows}.xlsx")
     ensure(path, lambda: subprocess.run([sys.executable, "scripts/gen_xlsx.py", path, str(rows)], cwd=ROOT, check=True))
-    _, wall, cpu, rss = run_measured([ALLOT, "validate", path, "--format", "json"])
-    anchor = py_time(CALAMINE_READ, path) if have("python_calamine") else None
+    _, wall, cpu, rss = median_of_runs(lambda: run_measured([ALLOT, "validate", path, "--format", "json"]))
+    anchor = median_of_runs(lambda: py_time(CALAMINE_READ, path)) if have("python_calamine") else None
     report(f"validate XLSX {rows:,} rows", wall, cpu, rss, "calamine read", anchor, "≤ 0.5, < 100 MB")
 
 
 def bench_import(data, csv_path):
     db = os.path.join(data, "bench.sqlite")
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(db + suffix):
-            os.remove(db + suffix)
-    _, wall, cpu, rss = run_measured([ALLOT, "import", csv_path, "--db", db, "--format", "json"])
-    anchor = py_time(SQLITE_INSERT, csv_path, os.path.join(data, "anchor.sqlite"))
+    anchor_db = os.path.join(data, "anchor.sqlite")
+
+    def remove(path):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+
+    _, wall, cpu, rss = median_of_runs(lambda: run_measured([ALLOT, "import", csv_path, "--db", db, "--format", "json"]),
+                                       before=lambda: remove(db))
+    anchor = median_of_runs(lambda: py_time(SQLITE_INSERT, csv_path, anchor_db), before=lambda: remove(anchor_db))
     report("import CSV", wall, cpu, rss, "python sqlite3", anchor, "≤ 0.5")
 
 
@@ -144,8 +174,17 @@ def bench_submit(data, scale):
                         "--contract", env.get("SANDBOX_CONTRACT_IDS", "").split(",")[0],
                         "--schedule", env.get("SANDBOX_SCHEDULE_IDS", "").split(",")[0]], cwd=ROOT, check=True)
         db = os.path.join(tmp, "submit.sqlite")
-        subprocess.run([ALLOT, "import", sheet, "--db", db], cwd=ROOT, env=env, capture_output=True)
-        _, wall, cpu, rss = run_measured([ALLOT, "submit", "--db", db, "--concurrency", "16"], env=env)
+
+        def fresh_import():
+            # A new database each time, holding the same sheet's rows, all pending.
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(db + suffix):
+                    os.remove(db + suffix)
+            subprocess.run([ALLOT, "import", sheet, "--db", db], cwd=ROOT, env=env,
+                           capture_output=True)
+
+        _, wall, cpu, rss = median_of_runs(
+            lambda: run_measured([ALLOT, "submit", "--db", db, "--concurrency", "16"], env=env), before=fresh_import)
         rate = rows / wall
         bound = 16 / 0.020
         print(f"  {'submit ' + str(rows) + ' rows, c=16, 20 ms':<34} {wall:7.2f} s  cpu {cpu:6.2f} s  peak {rss:7.1f} MB"
@@ -167,11 +206,12 @@ def bench_reconcile(data, scale):
            lambda: subprocess.run([sys.executable, "scripts/gen_reconcile.py", "--rows", str(rows), "--out", folder],
                                   cwd=ROOT, check=True))
     out = os.path.join(folder, "reports")
-    _, wall, cpu, rss = run_measured([ALLOT, "reconcile", "--payouts", os.path.join(folder, "payouts.csv"),
-                                      "--transactions", os.path.join(folder, "transactions.csv"),
-                                      "--as-of", "2026-03-31", "--out", out])
-    anchor = py_time(DUCKDB_RECONCILE, os.path.join(folder, "payouts.csv"),
-                     os.path.join(folder, "transactions.csv")) if have("duckdb") else None
+    _, wall, cpu, rss = median_of_runs(lambda: run_measured(
+        [ALLOT, "reconcile", "--payouts", os.path.join(folder, "payouts.csv"),
+         "--transactions", os.path.join(folder, "transactions.csv"), "--as-of", "2026-03-31", "--out", out]),
+        before=lambda: shutil.rmtree(out, ignore_errors=True))
+    anchor = median_of_runs(lambda: py_time(DUCKDB_RECONCILE, os.path.join(folder, "payouts.csv"),
+                                            os.path.join(folder, "transactions.csv"))) if have("duckdb") else None
     report(f"reconcile {rows:,} × {rows:,}", wall, cpu, rss, "duckdb load+join", anchor, "≤ 1.5, < 1 GiB")
 
 
@@ -181,7 +221,11 @@ def main():
     ap.add_argument("--rows-scale", type=float, default=1.0, help="scale every input size (0.1 for a quick run)")
     ap.add_argument("--data", default=os.path.join(ROOT, "bench-data"))
     ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="time each command (allot's and the anchor's) this many times and report the medians")
     a = ap.parse_args()
+    global REPEAT
+    REPEAT = max(1, a.repeat)
     os.makedirs(a.data, exist_ok=True)
     if not a.no_build:
         print("building allot (release) …", flush=True)
