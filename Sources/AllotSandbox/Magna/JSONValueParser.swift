@@ -188,39 +188,41 @@ struct JSONValueParser {
   /// A number per RFC 8259's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
   private mutating func number() -> JSONValue? {
     let start = i
-    func digits(_ parser: inout JSONValueParser) -> Int {
-      let from = parser.i
-      while parser.i < parser.bytes.count,
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(parser.bytes[parser.i])
-      {
-        parser.i += 1
-      }
-      return parser.i - from
-    }
     if !atEnd, bytes[i] == UInt8(ascii: "-") { i += 1 }
     guard !atEnd else { return nil }
     if bytes[i] == UInt8(ascii: "0") {
       i += 1
     } else {
-      guard digits(&self) > 0 else { return nil }
+      guard skipDigits() > 0 else { return nil }
     }
     var isInteger = true
     if !atEnd, bytes[i] == UInt8(ascii: ".") {
       i += 1
       isInteger = false
-      guard digits(&self) > 0 else { return nil }
+      guard skipDigits() > 0 else { return nil }
     }
     if !atEnd, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
       i += 1
       isInteger = false
       if !atEnd, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
-      guard digits(&self) > 0 else { return nil }
+      guard skipDigits() > 0 else { return nil }
     }
     let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
     if isInteger, let integer = Int64(text) {
       return .number(String(integer))
     }
-    guard let decimal = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+    guard let decimal = Decimal(string: text, locale: Self.posix) else { return nil }
     return .number("\(decimal)")
+  }
+
+  private static let posix = Locale(identifier: "en_US_POSIX")
+
+  /// Moves past the ASCII digits at `i`; returns how many there were.
+  private mutating func skipDigits() -> Int {
+    let from = i
+    while i < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) {
+      i += 1
+    }
+    return i - from
   }
 }
