@@ -35,10 +35,8 @@ public enum AllotRunner {
     for (k, v) in environment { env[k] = v }
     process.environment = env
     process.currentDirectoryURL = URL(fileURLWithPath: directory ?? TestPaths.packageRoot)
-    let outFile = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "allot-out-\(UUID().uuidString)")
-    let errFile = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "allot-err-\(UUID().uuidString)")
+    let outFile = TestScratch.root.appendingPathComponent("out-\(UUID().uuidString)")
+    let errFile = TestScratch.root.appendingPathComponent("err-\(UUID().uuidString)")
     _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
     _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
     defer {
@@ -70,10 +68,8 @@ public enum AllotRunner {
       crashed: process.terminationReason == .uncaughtSignal && !timedOut)
   }
 
-  /// A fresh temporary folder for one test.
+  /// A fresh temporary folder for one test (inside ``TestScratch/root``, removed when the tests end).
   public static func temporaryDirectory() throws -> String {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("allot-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url.path
+    TestScratch.directory("run").path
   }
 }

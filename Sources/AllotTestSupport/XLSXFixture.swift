@@ -5,10 +5,7 @@ import ZIPFoundation
 public enum XLSXFixture {
   /// A fresh temporary file path ending in `name`.
   public static func temporaryPath(_ name: String = "fixture.xlsx") -> String {
-    let dir = FileManager.default.temporaryDirectory
-      .appendingPathComponent("allot-xlsx-\(UUID().uuidString)", isDirectory: true)
-    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir.appendingPathComponent(name).path
+    TestScratch.directory("xlsx").appendingPathComponent(name).path
   }
 
   /// Writes a zip holding `entries` (path, content) in order and returns its path.

@@ -1,13 +1,12 @@
 import AllotCore
 import AllotReaders
+import AllotTestSupport
 import Foundation
 import Testing
 
 /// Writes `bytes` to a fresh temporary file and returns its path.
 func csvTempFile(_ bytes: [UInt8], name: String = "sheet.csv") -> String {
-  let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-    "allot-csv-\(UUID().uuidString)")
-  try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+  let dir = TestScratch.directory("csv")
   let path = dir.appendingPathComponent(name).path
   _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
   return path

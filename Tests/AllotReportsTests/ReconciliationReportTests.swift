@@ -1,5 +1,6 @@
 import AllotCore
 import AllotReports
+import AllotTestSupport
 import Foundation
 import Testing
 
@@ -39,10 +40,7 @@ private func sampleResult() -> ReconciliationResult {
 }
 
 private func writeReports(_ result: ReconciliationResult) throws -> String {
-  let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-    "allot-reports-\(UUID().uuidString)"
-  ).path
-  try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+  let dir = TestScratch.directory("reports").path
   let report = ReconciliationReport(
     result: result,
     inputs: [
@@ -156,9 +154,7 @@ private func read(_ dir: String, _ name: String) throws -> String {
   }
 
   @Test func templatesDirectoryOverridesTheBuiltIn() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("allot-tpl-\(UUID().uuidString)")
-      .path
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let dir = TestScratch.directory("templates").path
     try "as of {{asOf}}: {{exceptionCount}} {{#inputs}}[{{name}}]{{/inputs}}".write(
       toFile: dir + "/reconciliation.html.mustache", atomically: true, encoding: .utf8)
     let report = ReconciliationReport(
