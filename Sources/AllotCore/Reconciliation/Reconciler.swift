@@ -109,11 +109,9 @@ struct ReconcilerState {
   }
 
   func sameExpectedKey(_ a: Int, _ b: Int) -> Bool {
-    let x = expected[a]
-    let y = expected[b]
-    return x.amount == y.amount && MatchKeys.walletsEqual(x.wallet, y.wallet)
-      && AsciiText.equalsIgnoringCase(x.currency, y.currency)
-      && AsciiText.equalsIgnoringCase(x.network, y.network)
+    expected[a].amount == expected[b].amount && MatchKeys.walletsEqual(expected[a].wallet, expected[b].wallet)
+      && AsciiText.equalsIgnoringCase(expected[a].currency, expected[b].currency)
+      && AsciiText.equalsIgnoringCase(expected[a].network, expected[b].network)
   }
 
   /// Sends `group` to review with `candidates` linked (claimed so they are not reported twice).
@@ -131,11 +129,16 @@ struct ReconcilerState {
     var refOwner: [Int32] = []
     refText.reserveCapacity(expected.count)
     refOwner.reserveCapacity(expected.count)
-    for (e, p) in expected.enumerated() {
-      for r in [p.reference, p.magnaKey ?? "", p.magnaId ?? ""] where !r.isEmpty {
-        refText.append(r)
-        refOwner.append(Int32(e))
-      }
+    // Field by field: neither a copy of the whole payout nor a list of its three texts per payout.
+    func add(_ r: String, _ e: Int) {
+      guard !r.isEmpty else { return }
+      refText.append(r)
+      refOwner.append(Int32(e))
+    }
+    for e in expected.indices {
+      add(expected[e].reference, e)
+      if let key = expected[e].magnaKey { add(key, e) }
+      if let id = expected[e].magnaId { add(id, e) }
     }
     guard !refText.isEmpty else { return }
     var map = HashMultiMap(expectedKeys: refText.count, itemCount: refText.count)
@@ -147,13 +150,12 @@ struct ReconcilerState {
     var order: [Int32] = []
     for t in 0..<txs.count where txPayout[t] {
       owners.removeAll(keepingCapacity: true)
-      let x = txs[t]
-      if !x.memo.isEmpty {
-        Self.findReferences(in: x.memo, map: map, refText: refText, refOwner: refOwner, into: &owners)
+      if !txs[t].memo.isEmpty {
+        Self.findReferences(in: txs[t].memo, map: map, refText: refText, refOwner: refOwner, into: &owners)
       }
-      if !x.invoiceNumber.isEmpty {
+      if !txs[t].invoiceNumber.isEmpty {
         Self.findReferences(
-          in: x.invoiceNumber, map: map, refText: refText, refOwner: refOwner, into: &owners)
+          in: txs[t].invoiceNumber, map: map, refText: refText, refOwner: refOwner, into: &owners)
       }
       if owners.isEmpty { continue }
       for o in owners {
@@ -242,9 +244,13 @@ struct ReconcilerState {
         item: Int32(t))
     }
     var done = [Bool](repeating: false, count: expected.count)
+    // Reused for every payout (no two fresh arrays per payout).
+    var candidates: [Int32] = []
+    var group: [Int] = []
     for e in open where !done[e] {
       let h = expHash[e]
-      var candidates: [Int32] = []
+      candidates.removeAll(keepingCapacity: true)
+      group.removeAll(keepingCapacity: true)
       var item = txMap.first(h)
       while item >= 0 {
         if !txClaimed[Int(item)] && sameSlot(item, e) && txs[Int(item)].amount == expected[e].amount {
@@ -252,7 +258,6 @@ struct ReconcilerState {
         }
         item = txMap.next(after: item)
       }
-      var group: [Int] = []
       var g = expMap.first(h)
       while g >= 0 {
         if !done[Int(g)] && isOpen(Int(g)) && sameExpectedKey(Int(g), e) { group.append(Int(g)) }

@@ -8,15 +8,24 @@ extension ReconcilerState {
     flat.reserveCapacity(expected.count + moreLinks.count)
     var counts = [Int](repeating: 0, count: ReconciliationCategory.allCases.count)
     var totals = TotalsBuilder()
+    // Reused for every payout (no fresh array per payout).
+    var linked: [Int32] = []
     for e in 0..<expected.count {
-      var linked = links(e)
-      if linked.count > 1 { linked.sort(by: before) }
+      linked.removeAll(keepingCapacity: true)
+      if firstLink[e] >= 0 {
+        linked.append(firstLink[e])
+        if let more = moreLinks[Int32(e)] {
+          linked.append(contentsOf: more)
+          linked.sort(by: before)
+        }
+      }
       var o = categorize(e, linked)
       o.linkStart = Int32(flat.count)
       o.linkCount = Int32(linked.count)
       flat.append(contentsOf: linked)
       counts[o.category.index] += 1
-      totals.add(expected[e], o)
+      totals.add(
+        currency: expected[e].currency, network: expected[e].network, amount: expected[e].amount, o)
       outcomes.append(o)
     }
     var unmatchedIdx: [Int32] = []
@@ -27,7 +36,8 @@ extension ReconcilerState {
     for t in unmatchedIdx {
       let category: ReconciliationCategory = txPayout[Int(t)] ? .unexpectedTransaction : .nonPayout
       counts[category.index] += 1
-      totals.add(txs[Int(t)], category)
+      totals.add(
+        currency: txs[Int(t)].currency, network: txs[Int(t)].network, amount: txs[Int(t)].amount, category)
       unmatched.append(UnmatchedTransaction(transactionIndex: Int(t), category: category))
     }
     return ReconciliationResult(
@@ -35,38 +45,41 @@ extension ReconcilerState {
       totals: totals.sorted(), categoryCounts: counts, links: flat)
   }
 
+  /// The payout's category from its linked transactions (in (time, id) order). Reads the payout and the
+  /// transactions field by field: no copy of a whole record, no list built, for each of a million payouts.
   func categorize(_ e: Int, _ linked: [Int32]) -> ExpectedOutcome {
-    let p = expected[e]
+    let amount = expected[e].amount
     func outcome(
       _ c: ReconciliationCategory, paid: ExactDecimal = .zero, cause: ReviewCause? = nil
     ) -> ExpectedOutcome {
       ExpectedOutcome(
         category: c, rule: rule[e], paid: paid,
-        difference: paid.subtracting(p.amount) ?? .zero, review: cause, peer: peer[e], linkStart: 0,
+        difference: paid.subtracting(amount) ?? .zero, review: cause, peer: peer[e], linkStart: 0,
         linkCount: 0)
     }
     if let cause = review[e] { return outcome(.needsReview, cause: cause) }
     if linked.isEmpty {
-      let due = p.dueDate ?? settings.asOf
+      let due = expected[e].dueDate ?? settings.asOf
       return outcome(due.adding(days: settings.windowDays) < settings.asOf ? .missing : .notYetDue)
     }
-    var completed: [Int32] = []
-    var inFlight: [Int32] = []
+    var completedCount = 0
+    var inFlightCount = 0
     for t in linked {
       switch txStatus[Int(t)] {
-      case .completed: completed.append(t)
-      case .inFlight: inFlight.append(t)
+      case .completed: completedCount += 1
+      case .inFlight: inFlightCount += 1
       case .failed: break
       case .unknown: return outcome(.needsReview, cause: .unknownStatus)
       }
     }
+    func isCompleted(_ t: Int32) -> Bool { txStatus[Int(t)] == .completed }
     if rule[e] == .mismatch || rule[e] == .reference {
       var otherCurrency = false
       var otherNetwork = false
-      for t in completed + inFlight {
-        let x = txs[Int(t)]
-        if !AsciiText.equalsIgnoringCase(x.currency, p.currency) { otherCurrency = true }
-        if !AsciiText.equalsIgnoringCase(x.network, p.network) { otherNetwork = true }
+      for t in linked where txStatus[Int(t)] != .failed {
+        let i = Int(t)
+        if !AsciiText.equalsIgnoringCase(txs[i].currency, expected[e].currency) { otherCurrency = true }
+        if !AsciiText.equalsIgnoringCase(txs[i].network, expected[e].network) { otherNetwork = true }
       }
       if otherCurrency && otherNetwork { return outcome(.needsReview, cause: .currencyAndNetwork) }
       if otherCurrency { return outcome(.tokenMismatch) }
@@ -74,26 +87,31 @@ extension ReconcilerState {
       if rule[e] == .reference {
         for t in linked {
           let w = txs[Int(t)].destinationAddress
-          if !w.isEmpty && !MatchKeys.walletsEqual(w, p.wallet) {
+          if !w.isEmpty && !MatchKeys.walletsEqual(w, expected[e].wallet) {
             return outcome(.needsReview, cause: .otherWallet)
           }
         }
       }
     }
-    if completed.isEmpty { return outcome(inFlight.isEmpty ? .failedPayout : .inFlight) }
+    if completedCount == 0 { return outcome(inFlightCount == 0 ? .failedPayout : .inFlight) }
     var paid = ExactDecimal.zero
-    for t in completed { paid = paid.adding(txs[Int(t)].amount) ?? paid }
+    for t in linked where isCompleted(t) { paid = paid.adding(txs[Int(t)].amount) ?? paid }
     let tol = settings.tolerance
-    if completed.count >= 2 && rule[e] != .split {
-      let full = completed.filter { tol.accepts(paid: txs[Int($0)].amount, expected: p.amount) }
-      if full.count >= 2 { return outcome(.duplicatePayout, paid: paid) }
+    if completedCount >= 2 && rule[e] != .split {
+      var full = 0
+      for t in linked where isCompleted(t) && tol.accepts(paid: txs[Int(t)].amount, expected: amount) {
+        full += 1
+      }
+      if full >= 2 { return outcome(.duplicatePayout, paid: paid) }
     }
-    if paid == p.amount { return outcome(.matched, paid: paid) }
-    if tol.accepts(paid: paid, expected: p.amount) { return outcome(.matchedWithinTolerance, paid: paid) }
-    if paid < p.amount {
+    if paid == amount { return outcome(.matched, paid: paid) }
+    if tol.accepts(paid: paid, expected: amount) { return outcome(.matchedWithinTolerance, paid: paid) }
+    if paid < amount {
       var pending = paid
-      for t in inFlight { pending = pending.adding(txs[Int(t)].amount) ?? pending }
-      if !inFlight.isEmpty && tol.accepts(paid: pending, expected: p.amount) {
+      for t in linked where txStatus[Int(t)] == .inFlight {
+        pending = pending.adding(txs[Int(t)].amount) ?? pending
+      }
+      if inFlightCount > 0 && tol.accepts(paid: pending, expected: amount) {
         return outcome(.inFlight, paid: paid)
       }
       return outcome(.partiallyPaid, paid: paid)
@@ -125,17 +143,19 @@ struct TotalsBuilder {
     return i
   }
 
-  mutating func add(_ p: ExpectedPayout, _ o: ExpectedOutcome) {
-    let i = group(p.currency, p.network)
+  /// An expected payout of `amount` and its outcome.
+  mutating func add(currency: String, network: String, amount: ExactDecimal, _ o: ExpectedOutcome) {
+    let i = group(currency, network)
     groups[i].expectedCount += 1
-    groups[i].add(p.amount, to: \.expected)
+    groups[i].add(amount, to: \.expected)
     groups[i].add(o.paid, to: \.paid)
-    groups[i].count(o.category, amount: p.amount)
+    groups[i].count(o.category, amount: amount)
   }
 
-  mutating func add(_ t: MagmaTransaction, _ c: ReconciliationCategory) {
-    let i = group(t.currency, t.network)
-    groups[i].count(c, amount: t.amount)
+  /// A transaction of `amount` that matched no payout.
+  mutating func add(currency: String, network: String, amount: ExactDecimal, _ c: ReconciliationCategory) {
+    let i = group(currency, network)
+    groups[i].count(c, amount: amount)
   }
 
   func sorted() -> [CurrencyNetworkTotals] {

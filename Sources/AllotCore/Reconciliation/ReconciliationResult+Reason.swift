@@ -2,26 +2,27 @@ extension ReconciliationResult {
   /// One sentence explaining the outcome of expected payout `e`, field by field
   /// ("paid 997.00 of 1000.00 by tx-1, 3.00 short, within 0.5 %").
   public func reason(forExpected e: Int) -> String {
-    let p = expected[e]
     let o = outcomes[e]
     let links = linkedTransactions(e)
-    let cur = p.currency
-    func amt(_ d: ExactDecimal) -> String { Self.format(d, like: p.amount) }
-    // The common case, one completed transaction, without building lists of transactions.
+    // The common case, one completed transaction, without building lists of transactions (nor copying
+    // the payout).
     if links.count == 1 && (o.category == .matched || o.category == .matchedWithinTolerance)
       && o.rule != .split
     {
       let t = Int(links[links.startIndex])
       if transactions[t].statusClass == .completed {
-        return singleCompletedReason(e, p, o, t)
+        return singleCompletedReason(e, o, t)
       }
     }
+    let p = expected[e]
+    let cur = p.currency
+    func amt(_ d: ExactDecimal) -> String { Self.format(d, like: p.amount) }
     let linked = links.map { transactions[Int($0)] }
     func ids(_ list: [MagmaTransaction]) -> String { list.map(\.id).joined(separator: ", ") }
     let completed = linked.filter { $0.statusClass == .completed }
     let by =
       completed.count == 1 ? " by \(completed[0].id)" : completed.isEmpty ? "" : " by \(ids(completed))"
-    let how = howText(o.rule, p)
+    let how = howText(o.rule, reference: p.reference)
     let failedNote: String = {
       let failed = linked.filter { $0.statusClass == .failed }
       guard !failed.isEmpty, o.category != .failedPayout else { return "" }
@@ -114,9 +115,9 @@ extension ReconciliationResult {
   }
 
   /// How the rule linked the transactions, for the reason sentence.
-  private func howText(_ rule: MatchRule?, _ p: ExpectedPayout) -> String {
+  private func howText(_ rule: MatchRule?, reference: String) -> String {
     switch rule {
-    case .reference?: return " (reference \(p.reference) in memo or invoice number)"
+    case .reference?: return " (reference \(reference) in memo or invoice number)"
     case .exact?: return " (same wallet, currency, network and amount)"
     case .tolerance?:
       return " (same wallet, currency and network, within \(settings.windowDays) days of the due date)"
@@ -128,21 +129,21 @@ extension ReconciliationResult {
 
   /// `reason(forExpected:)` for a payout matched (or within tolerance) by exactly one completed
   /// transaction `t` and no split: the same sentences, without the general path's lists.
-  private func singleCompletedReason(_ e: Int, _ p: ExpectedPayout, _ o: ExpectedOutcome, _ t: Int) -> String
-  {
-    let x = transactions[t]
-    let paid = Self.format(o.paid, like: p.amount)
-    let expectedAmount = Self.format(p.amount, like: p.amount)
+  private func singleCompletedReason(_ e: Int, _ o: ExpectedOutcome, _ t: Int) -> String {
+    let amount = expected[e].amount
+    let paid = Self.format(o.paid, like: amount)
+    let expectedAmount = Self.format(amount, like: amount)
     if o.category == .matched {
-      return "paid \(paid) of \(expectedAmount) \(p.currency) by \(x.id)\(howText(o.rule, p))"
+      return
+        "paid \(paid) of \(expectedAmount) \(expected[e].currency) by \(transactions[t].id)\(howText(o.rule, reference: expected[e].reference))"
     }
     let side = o.difference.isNegative ? "short" : "over"
     var feeNote = ""
-    if let fee = x.fee, x.amount.adding(fee) == p.amount {
-      feeNote = " (the fee \(Self.format(fee, like: p.amount)) makes up the difference)"
+    if let fee = transactions[t].fee, transactions[t].amount.adding(fee) == amount {
+      feeNote = " (the fee \(Self.format(fee, like: amount)) makes up the difference)"
     }
     return
-      "paid \(paid) of \(expectedAmount) \(p.currency) by \(x.id), \(Self.format(o.difference.magnitude, like: p.amount)) \(side), within \(settings.tolerance)\(feeNote)"
+      "paid \(paid) of \(expectedAmount) \(expected[e].currency) by \(transactions[t].id), \(Self.format(o.difference.magnitude, like: amount)) \(side), within \(settings.tolerance)\(feeNote)"
   }
 
   /// Why a transaction matched no expected payout.

@@ -123,23 +123,28 @@ extension ReconciliationReport {
   /// Per stakeholder and currency: payouts, expected, paid, difference, exceptions. Stakeholders with
   /// exceptions first (most first), then by name; at most `htmlRowLimit` rows.
   private func addStakeholders(to context: inout [String: Any]) {
-    var index: [String: Int] = [:]
+    struct Key: Hashable {
+      var currency: String
+      var stakeholder: String
+    }
+    var index: [Key: Int] = [:]
     var rows: [StakeholderTotals] = []
     index.reserveCapacity(min(result.expected.count, 1 << 16))
-    for (e, p) in result.expected.enumerated() {
-      let key = p.currency + "\u{1F}" + p.stakeholder
+    // Field by field: no copy of each payout, no key string built per payout.
+    for e in result.expected.indices {
+      let key = Key(currency: result.expected[e].currency, stakeholder: result.expected[e].stakeholder)
       let i: Int
       if let found = index[key] {
         i = found
       } else {
         i = rows.count
         index[key] = i
-        rows.append(StakeholderTotals(name: p.stakeholder, currency: p.currency))
+        rows.append(StakeholderTotals(name: key.stakeholder, currency: key.currency))
       }
       let o = result.outcomes[e]
       rows[i].payouts += 1
       if o.category.isException { rows[i].exceptions += 1 }
-      rows[i].expected = rows[i].expected.adding(p.amount) ?? rows[i].expected
+      rows[i].expected = rows[i].expected.adding(result.expected[e].amount) ?? rows[i].expected
       rows[i].paid = rows[i].paid.adding(o.paid) ?? rows[i].paid
     }
     rows.sort {

@@ -41,7 +41,14 @@ extension ReconciliationReport {
 
   /// One line of `reconciliation.csv` and one element of the JSON `expected` array.
   func renderExpected(_ e: Int, csv: inout ByteSink, json: inout ByteSink) {
-    let p = result.expected[e]
+    renderExpected(e, result.expected[e], csv: &csv, json: &json)
+  }
+
+  /// `renderExpected(_:csv:json:)` reading the payout in place (a copy of it would retain each of its
+  /// texts, for each of a million payouts).
+  private func renderExpected(
+    _ e: Int, _ p: borrowing ExpectedPayout, csv: inout ByteSink, json: inout ByteSink
+  ) {
     let o = result.outcomes[e]
     var reason = result.reason(forExpected: e)
     let linked = result.linkedTransactions(e)
@@ -135,7 +142,14 @@ extension ReconciliationReport {
   /// One line of `unmatched-transactions.csv` and one element of the JSON `unmatched` array.
   func renderUnmatched(_ i: Int, csv: inout ByteSink, json: inout ByteSink) {
     let u = result.unmatched[i]
-    let t = result.transactions[u.transactionIndex]
+    renderUnmatched(i, u, result.transactions[u.transactionIndex], csv: &csv, json: &json)
+  }
+
+  /// `renderUnmatched(_:csv:json:)` reading the transaction in place.
+  private func renderUnmatched(
+    _ i: Int, _ u: UnmatchedTransaction, _ t: borrowing MagmaTransaction, csv: inout ByteSink,
+    json: inout ByteSink
+  ) {
     let reason = result.reason(for: u)
     var amountSink = ByteSink(capacity: 48)
     amountSink.decimal(t.amount)
