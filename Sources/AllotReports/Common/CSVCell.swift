@@ -4,26 +4,46 @@
 enum CSVCell {
   @inline(__always)
   static func append(_ u: UnsafeBufferPointer<UInt8>, neutralise: Bool, to out: inout [UInt8]) {
+    guard let base = u.baseAddress, !u.isEmpty else { return }
+    let n = u.count
     var needsQuote = false
-    for b in u where b == 44 || b == 34 || b == 10 || b == 13 {
-      needsQuote = true
-      break
+    var i = 0
+    // Eight bytes at a time, then the rest byte by byte.
+    while i + 8 <= n {
+      let w = ByteScan.word(base, i)
+      if ByteScan.has(w, 44) || ByteScan.has(w, 34) || ByteScan.has(w, 10) || ByteScan.has(w, 13) {
+        needsQuote = true
+        break
+      }
+      i += 8
+    }
+    if !needsQuote {
+      while i < n {
+        let b = base[i]
+        if b == 44 || b == 34 || b == 10 || b == 13 {
+          needsQuote = true
+          break
+        }
+        i += 1
+      }
     }
     if needsQuote { out.append(34) }
-    if neutralise, let f = u.first,
+    let f = base[0]
+    if neutralise,
       f == UInt8(ascii: "=") || f == UInt8(ascii: "+") || f == UInt8(ascii: "-") || f == UInt8(ascii: "@")
         || f == 9 || f == 13
     {
       out.append(UInt8(ascii: "'"))
     }
-    if needsQuote {
-      for b in u {
-        if b == 34 { out.append(34) }
-        out.append(b)
-      }
+    guard needsQuote else { return out.append(contentsOf: u) }
+    // Runs up to and including each quote, each quote then doubled.
+    var start = 0
+    for j in 0..<n where base[j] == 34 {
+      out.append(contentsOf: UnsafeBufferPointer(start: base + start, count: j + 1 - start))
       out.append(34)
-    } else {
-      out.append(contentsOf: u)
+      start = j + 1
     }
+    out.append(contentsOf: UnsafeBufferPointer(start: base + start, count: n - start))
+    out.append(34)
   }
 }
