@@ -20,25 +20,41 @@ public enum UUIDRule {
     guard b.count == 36, let p = b.baseAddress else { return .invalid }
     let dash = UInt8(ascii: "-")
     guard p[8] == dash, p[13] == dash, p[18] == dash, p[23] == dash else { return .invalid }
-    // Every other byte a hex digit; without branches per byte.
-    var bad: UInt8 = 0
-    var upper: UInt8 = 0
-    @inline(__always) func hex(_ from: Int, _ to: Int) {
-      for i in from..<to {
-        let u = p[i]
-        let digitOrLower: UInt8 = (u &- 48 < 10 ? 1 : 0) | (u &- 97 < 6 ? 1 : 0)
-        let capital: UInt8 = u &- 65 < 6 ? 1 : 0
-        bad |= 1 &- (digitOrLower | capital)
-        upper |= capital
-      }
+    // Every other byte a hex digit, eight bytes at a time: five words cover the 36 bytes, each with the
+    // mask of its bytes that must be hex digits (the dashes are checked above).
+    let raw = UnsafeRawPointer(p)
+    var bad: UInt64 = 0
+    var upper: UInt64 = 0
+    @inline(__always) func check(_ offset: Int, _ hexBytes: UInt64) {
+      let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+      let (hex, capital) = hexDigits(w)
+      bad |= (hex & hexBytes) ^ hexBytes
+      upper |= capital & hexBytes
     }
-    hex(0, 8)
-    hex(9, 13)
-    hex(14, 18)
-    hex(19, 23)
-    hex(24, 36)
+    check(0, SWARBytes.highs)  // bytes 0–7
+    check(8, 0x8080_0080_8080_8000)  // 8 is a dash, 9–12 hex, 13 a dash, 14–15 hex
+    check(16, 0x0080_8080_8000_8080)  // 16–17 hex, 18 a dash, 19–22 hex, 23 a dash
+    check(24, SWARBytes.highs)  // bytes 24–31
+    check(28, SWARBytes.highs)  // bytes 28–35
     if bad != 0 { return .invalid }
     return upper != 0 ? .mixed : .lower
+  }
+
+  /// For each byte of `w`, its high bit set in the first result when the byte is a hex digit (`0-9`,
+  /// `a-f`, `A-F`), and in the second when it is a capital `A-F`. Exact for every byte value: each
+  /// range test adds a constant to the low seven bits of each byte, which never carries into the next.
+  @inline(__always)
+  static func hexDigits(_ w: UInt64) -> (hex: UInt64, capital: UInt64) {
+    let ascii = ~w & SWARBytes.highs
+    let v = w & ~SWARBytes.highs
+    @inline(__always) func inRange(_ lo: UInt64, _ hi: UInt64) -> UInt64 {
+      let atLeastLo = v &+ SWARBytes.ones &* (0x80 - lo)
+      let aboveHi = v &+ SWARBytes.ones &* (0x7F - hi)
+      return atLeastLo & ~aboveHi & SWARBytes.highs
+    }
+    let capital = inRange(0x41, 0x46) & ascii
+    let hex = (inRange(0x30, 0x39) | inRange(0x61, 0x66)) & ascii | capital
+    return (hex, capital)
   }
 
   /// nil when not a canonical UUID; `.some(nil)` when `bytes` is already lower case; else the lower-case text.
