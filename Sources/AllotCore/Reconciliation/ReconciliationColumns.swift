@@ -93,11 +93,11 @@ public struct ReconciliationColumns<Field: ReconciliationField>: Sendable {
   }
 
   /// The cell of `field` in `row`, trimmed; "" when the column is absent or the cell is empty.
-  public func text(_ field: Field, in row: SheetRow) -> String {
+  public func text<Row: ReconciliationRow>(_ field: Field, in row: Row) -> String {
     let k = field.ordinal
     guard k < slots.count else { return "" }
     let i = slots[k]
-    return i < 0 ? "" : AsciiText.trimmed(row[i].text)
+    return i < 0 ? "" : row.trimmedText(i)
   }
 
   /// The header text (or column letter) of `field`, for messages.

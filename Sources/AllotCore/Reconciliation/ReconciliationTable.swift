@@ -55,6 +55,19 @@ public struct PayoutTable: Sendable {
       header.offer(row, issues: &issues)
       return
     }
+    consumeData(row, columns)
+  }
+
+  /// A row given as bytes (a CSV record, never blank): read from its bytes once the header is known;
+  /// before, `sheetRow` builds the row to look for the header in.
+  public mutating func consume(_ row: ByteRow, sheetRow: () -> SheetRow) {
+    guard let columns = header.columns else { return consume(sheetRow()) }
+    consumeData(row, columns)
+  }
+
+  private mutating func consumeData<Row: ReconciliationRow>(
+    _ row: Row, _ columns: ReconciliationColumns<PayoutField>
+  ) {
     let n = row.rowNumber
     var ok = true
     func fail(_ f: PayoutField, _ code: String, _ message: String, _ value: String?) {
@@ -160,6 +173,19 @@ public struct TransactionTable: Sendable {
       header.offer(row, issues: &issues)
       return
     }
+    consumeData(row, columns)
+  }
+
+  /// A row given as bytes (a CSV record, never blank): read from its bytes once the header is known;
+  /// before, `sheetRow` builds the row to look for the header in.
+  public mutating func consume(_ row: ByteRow, sheetRow: () -> SheetRow) {
+    guard let columns = header.columns else { return consume(sheetRow()) }
+    consumeData(row, columns)
+  }
+
+  private mutating func consumeData<Row: ReconciliationRow>(
+    _ row: Row, _ columns: ReconciliationColumns<TransactionField>
+  ) {
     let n = row.rowNumber
     var ok = true
     func fail(_ f: TransactionField, _ code: String, _ message: String, _ value: String?) {
@@ -328,30 +354,38 @@ struct TextInterner: Sendable {
 /// Finds repeated texts (references, transaction ids) by a 64-bit hash: an open-addressing table of
 /// hashes and item numbers (12 bytes a slot, no copy of the text); the caller checks the text itself.
 struct DuplicateFinder: Sendable {
-  private var keys: [UInt64] = []
-  private var items: [Int32] = []
+  /// Open addressing; a key and its item side by side, so a probe touches one cache line.
+  private struct Slot: Sendable {
+    var key: UInt64
+    var item: Int32
+  }
+  private var slots: [Slot] = []
   private var count = 0
 
   mutating func reserveCapacity(_ n: Int) {
-    if n * 2 > keys.count { rehash(capacity: n * 2) }
+    if n * 2 > slots.count { rehash(capacity: n * 2) }
   }
 
   /// The item remembered under `text`'s hash (the caller checks that it holds the same text: a
   /// different text with the same hash is no duplicate); nil when there is none, and then `item` is
   /// remembered for `text`.
   mutating func candidate(for text: String, item: Int) -> Int? {
-    var h = KeyHasher()
-    for u in text.utf8 { h.byte(u) }
-    let key = h.finished | 1  // 0 marks an empty slot
-    if (count + 1) * 2 > keys.count { rehash(capacity: max(64, keys.count * 2)) }
-    let mask = keys.count - 1
+    // The text's bytes hashed eight at a time (`BodyHash.Streaming`, as duplicate rows are found).
+    var copy = text
+    let key =
+      copy.withUTF8 { u in
+        var h = BodyHash.Streaming()
+        h.add(0, u)
+        return h.finish()
+      } | 1  // 0 marks an empty slot
+    if (count + 1) * 2 > slots.count { rehash(capacity: max(64, slots.count * 2)) }
+    let mask = slots.count - 1
     var i = Int(truncatingIfNeeded: key) & mask
-    while keys[i] != 0 {
-      if keys[i] == key { return Int(items[i]) }
+    while slots[i].key != 0 {
+      if slots[i].key == key { return Int(slots[i].item) }
       i = (i + 1) & mask
     }
-    keys[i] = key
-    items[i] = Int32(truncatingIfNeeded: item)
+    slots[i] = Slot(key: key, item: Int32(truncatingIfNeeded: item))
     count += 1
     return nil
   }
@@ -359,16 +393,13 @@ struct DuplicateFinder: Sendable {
   private mutating func rehash(capacity: Int) {
     var cap = 64
     while cap < capacity { cap <<= 1 }
-    let oldKeys = keys
-    let oldItems = items
-    keys = [UInt64](repeating: 0, count: cap)
-    items = [Int32](repeating: 0, count: cap)
+    let old = slots
+    slots = [Slot](repeating: Slot(key: 0, item: 0), count: cap)
     let mask = cap - 1
-    for (k, key) in oldKeys.enumerated() where key != 0 {
-      var i = Int(truncatingIfNeeded: key) & mask
-      while keys[i] != 0 { i = (i + 1) & mask }
-      keys[i] = key
-      items[i] = oldItems[k]
+    for slot in old where slot.key != 0 {
+      var i = Int(truncatingIfNeeded: slot.key) & mask
+      while slots[i].key != 0 { i = (i + 1) & mask }
+      slots[i] = slot
     }
   }
 }

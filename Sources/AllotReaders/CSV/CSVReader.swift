@@ -59,6 +59,18 @@ public struct CSVReader: SheetReader {
     return scanner.warnings
   }
 
+  /// Streams the rows of the file as bytes (`CSVRecord`, valid during the call only), without a
+  /// `String` per cell: the same rows, row numbers and warnings as `readRows`.
+  @discardableResult
+  public func readRecords(_ body: (CSVRecord) throws -> Void) throws -> [ReaderWarning] {
+    var scanner = CSVRecordScanner(
+      delimiter: dialect.delimiter, firstRow: 1, limits: limits, fileName: fileName,
+      byteOffset: Int64(dialect.bomLength + dialect.skippedBytes))
+    try readDecoded { chunk in try scanner.consumeRecords(chunk, body) }
+    try scanner.finishRecords(body)
+    return scanner.warnings
+  }
+
   /// Convenience: every row of the file.
   public func allRows() throws -> [SheetRow] {
     var rows: [SheetRow] = []

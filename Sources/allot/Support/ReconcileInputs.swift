@@ -29,6 +29,13 @@ enum ReconcileInputs {
     try read(path, limits: limits) { row in
       if let rows = estimate.sample(row) { table.reserveCapacity(rows) }
       table.consume(row)
+    } records: { record in
+      if let rows = estimate.sample(record.row) { table.reserveCapacity(rows) }
+      if record.bytesAreText {
+        table.consume(record.row, sheetRow: record.sheetRow)
+      } else {
+        table.consume(record.sheetRow())
+      }
     }
     let hash = try await digest
     table.finish()
@@ -45,6 +52,13 @@ enum ReconcileInputs {
     try read(path, limits: limits) { row in
       if let rows = estimate.sample(row) { table.reserveCapacity(rows) }
       table.consume(row)
+    } records: { record in
+      if let rows = estimate.sample(record.row) { table.reserveCapacity(rows) }
+      if record.bytesAreText {
+        table.consume(record.row, sheetRow: record.sheetRow)
+      } else {
+        table.consume(record.sheetRow())
+      }
     }
     let hash = try await digest
     table.finish()
@@ -83,10 +97,17 @@ enum ReconcileInputs {
       transactions: table.transactions, name: name, sha256: sha.finalizeHex(), warnings: warnings)
   }
 
-  /// Streams the rows of the first visible sheet into `body`.
-  static func read(_ path: String, limits: ReaderLimits, _ body: (SheetRow) -> Void) throws {
+  /// Streams the rows of the first visible sheet into `body`; a CSV file's rows go to `records` as bytes
+  /// instead (no `String` per cell before the table picks its columns).
+  static func read(
+    _ path: String, limits: ReaderLimits, _ body: (SheetRow) -> Void, records: (CSVRecord) -> Void
+  ) throws {
     do {
       let reader = try Workbook.open(path: path, limits: limits)
+      if let csv = reader as? CSVReader {
+        try csv.readRecords { records($0) }
+        return
+      }
       let sheets = try reader.sheets()
       guard let chosen = sheets.first(where: { !$0.hidden }) ?? sheets.first else {
         Console.error("allot: \(path) has no sheet.")
@@ -205,9 +226,22 @@ struct RowCountEstimate {
   /// Once, after `sampleRows` rows: the estimated row count of the whole file (5 % over).
   mutating func sample(_ row: SheetRow) -> Int? {
     if done { return nil }
+    var size = row.cells.count
+    for c in row.cells { size += c.text.utf8.count }
+    return sample(bytes: size)
+  }
+
+  /// The same for a row given as bytes.
+  mutating func sample(_ row: ByteRow) -> Int? {
+    if done { return nil }
+    var size = row.cells.count
+    for c in row.cells { size += c.count }
+    return sample(bytes: size)
+  }
+
+  private mutating func sample(bytes size: Int) -> Int? {
     rows += 1
-    bytes += row.cells.count
-    for c in row.cells { bytes += c.text.utf8.count }
+    bytes += size
     guard rows == Self.sampleRows else { return nil }
     done = true
     guard bytes > 0 else { return nil }
