@@ -3,48 +3,61 @@
 struct KeyHasher {
   private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
+  /// Mixes in eight bytes (the final mixing in `finished` spreads them over every bit).
   @inline(__always)
-  mutating func byte(_ b: UInt8) {
-    value = (value ^ UInt64(b)) &* 0x0000_0100_0000_01b3
+  mutating func word(_ w: UInt64) {
+    value = (value ^ w) &* 0x9FB2_1C65_1E98_DF25
+    value ^= value >> 32
+  }
+
+  /// `u` eight bytes at a time, ASCII capitals folded to lower case when `foldCase`, then its length
+  /// (so that consecutive fields cannot run into each other).
+  @inline(__always)
+  mutating func bytes(_ u: UnsafeBufferPointer<UInt8>, foldCase: Bool) {
+    let n = u.count
+    if let base = u.baseAddress, n > 0 {
+      let raw = UnsafeRawPointer(base)
+      @inline(__always) func fold(_ w: UInt64) -> UInt64 { foldCase ? SWARBytes.lowercasedASCII(w) : w }
+      var i = 0
+      while i + 8 <= n {
+        word(fold(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))))
+        i += 8
+      }
+      if i < n {
+        var tail: UInt64
+        if n >= 8 {
+          // The eight bytes that end `u`, shifted down past those already mixed in.
+          tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+          tail >>= UInt64(8 * (8 - (n - i)))
+        } else {
+          tail = 0
+          for k in 0..<n { tail |= UInt64(base[k]) << UInt64(8 * k) }
+        }
+        word(fold(tail))
+      }
+    }
+    word(0xFF00_0000_0000_0000 | UInt64(n))
   }
 
   /// Bytes folded to lower case (ASCII).
   mutating func lowercased(_ s: String) {
     var text = s
-    text.withUTF8 { u in
-      for b in u { byte(b >= 65 && b <= 90 ? b + 32 : b) }
-    }
-    byte(0xFF)
+    text.withUTF8 { bytes($0, foldCase: true) }
   }
 
   /// A wallet: EVM addresses folded to lower case, anything else exactly.
   mutating func wallet(_ s: String) {
     var text = s
-    text.withUTF8 { u in
-      if MatchKeys.isEVM(u) {
-        for b in u { byte(b >= 65 && b <= 90 ? b + 32 : b) }
-      } else {
-        for b in u { byte(b) }
-      }
-    }
-    byte(0xFF)
+    text.withUTF8 { u in bytes(u, foldCase: MatchKeys.isEVM(u)) }
   }
 
   /// An amount by numeric value (`2750.25` and `2750.250000` hash alike).
   mutating func amount(_ d: ExactDecimal) {
     let c = d.canonicalized
     let m = UInt128(bitPattern: c.significand)
-    var lo = UInt64(truncatingIfNeeded: m)
-    var hi = UInt64(truncatingIfNeeded: m >> 64)
-    for _ in 0..<8 {
-      byte(UInt8(truncatingIfNeeded: lo))
-      lo >>= 8
-    }
-    for _ in 0..<8 {
-      byte(UInt8(truncatingIfNeeded: hi))
-      hi >>= 8
-    }
-    byte(UInt8(truncatingIfNeeded: c.scale))
+    word(UInt64(truncatingIfNeeded: m))
+    word(UInt64(truncatingIfNeeded: m >> 64))
+    word(UInt64(truncatingIfNeeded: c.scale))
   }
 
   /// Final mixing so that the low bits spread well in a power-of-two table.
@@ -59,9 +72,16 @@ struct KeyHasher {
 enum MatchKeys {
   /// `0x` followed by 40 hex digits.
   static func isEVM(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard u.count == 42, u[0] == 48, u[1] == 120 || u[1] == 88 else { return false }
-    for i in 2..<42 where Hex.value(u[i]) == nil { return false }
-    return true
+    guard u.count == 42, let base = u.baseAddress, base[0] == 48, base[1] == 120 || base[1] == 88 else {
+      return false
+    }
+    // The 40 digits as five words of eight bytes.
+    let raw = UnsafeRawPointer(base)
+    var all = SWARBytes.highs
+    for offset in stride(from: 2, to: 42, by: 8) {
+      all &= SWARBytes.hexDigits(SWARBytes.load(raw, offset)).hex
+    }
+    return all == SWARBytes.highs
   }
 
   /// `0x` followed by 40 hex digits.
@@ -119,8 +139,7 @@ enum MatchKeys {
 
   static func textHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
     var h = KeyHasher()
-    for u in bytes { h.byte(u >= 65 && u <= 90 ? u + 32 : u) }
-    h.byte(0xFF)
+    h.bytes(bytes, foldCase: true)
     return h.finished
   }
 
@@ -149,16 +168,19 @@ enum MatchKeys {
 /// A multimap from 64-bit hashes to item numbers (0..<itemCount), open addressing; each hash holds a
 /// chain of items in ascending order when items are inserted in descending order.
 struct HashMultiMap {
-  private var keys: [UInt64]
-  private var heads: [Int32]
+  /// A hash and the first item of its chain side by side, so a probe touches one cache line.
+  private struct Slot {
+    var key: UInt64
+    var head: Int32
+  }
+  private var slots: [Slot]
   private var next: [Int32]
   private let mask: Int
 
   init(expectedKeys: Int, itemCount: Int) {
     var cap = 16
     while cap < expectedKeys * 2 { cap <<= 1 }
-    keys = Array(repeating: 0, count: cap)
-    heads = Array(repeating: -1, count: cap)
+    slots = Array(repeating: Slot(key: 0, head: -1), count: cap)
     next = Array(repeating: -1, count: max(itemCount, 0))
     mask = cap - 1
   }
@@ -167,15 +189,14 @@ struct HashMultiMap {
   mutating func insert(hash: UInt64, item: Int32) {
     var i = Int(truncatingIfNeeded: hash) & mask
     while true {
-      let h = heads[i]
+      let h = slots[i].head
       if h < 0 {
-        keys[i] = hash
-        heads[i] = item
+        slots[i] = Slot(key: hash, head: item)
         return
       }
-      if keys[i] == hash {
+      if slots[i].key == hash {
         next[Int(item)] = h
-        heads[i] = item
+        slots[i].head = item
         return
       }
       i = (i + 1) & mask
@@ -186,9 +207,9 @@ struct HashMultiMap {
   func first(_ hash: UInt64) -> Int32 {
     var i = Int(truncatingIfNeeded: hash) & mask
     while true {
-      let h = heads[i]
-      if h < 0 { return -1 }
-      if keys[i] == hash { return h }
+      let slot = slots[i]
+      if slot.head < 0 { return -1 }
+      if slot.key == hash { return slot.head }
       i = (i + 1) & mask
     }
   }

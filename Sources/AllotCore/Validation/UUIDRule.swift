@@ -27,7 +27,7 @@ public enum UUIDRule {
     var upper: UInt64 = 0
     @inline(__always) func check(_ offset: Int, _ hexBytes: UInt64) {
       let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-      let (hex, capital) = hexDigits(w)
+      let (hex, capital) = SWARBytes.hexDigits(w)
       bad |= (hex & hexBytes) ^ hexBytes
       upper |= capital & hexBytes
     }
@@ -38,23 +38,6 @@ public enum UUIDRule {
     check(28, SWARBytes.highs)  // bytes 28–35
     if bad != 0 { return .invalid }
     return upper != 0 ? .mixed : .lower
-  }
-
-  /// For each byte of `w`, its high bit set in the first result when the byte is a hex digit (`0-9`,
-  /// `a-f`, `A-F`), and in the second when it is a capital `A-F`. Exact for every byte value: each
-  /// range test adds a constant to the low seven bits of each byte, which never carries into the next.
-  @inline(__always)
-  static func hexDigits(_ w: UInt64) -> (hex: UInt64, capital: UInt64) {
-    let ascii = ~w & SWARBytes.highs
-    let v = w & ~SWARBytes.highs
-    @inline(__always) func inRange(_ lo: UInt64, _ hi: UInt64) -> UInt64 {
-      let atLeastLo = v &+ SWARBytes.ones &* (0x80 - lo)
-      let aboveHi = v &+ SWARBytes.ones &* (0x7F - hi)
-      return atLeastLo & ~aboveHi & SWARBytes.highs
-    }
-    let capital = inRange(0x41, 0x46) & ascii
-    let hex = (inRange(0x30, 0x39) | inRange(0x61, 0x66)) & ascii | capital
-    return (hex, capital)
   }
 
   /// nil when not a canonical UUID; `.some(nil)` when `bytes` is already lower case; else the lower-case text.
