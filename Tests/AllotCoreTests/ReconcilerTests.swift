@@ -64,6 +64,36 @@ private func category(_ r: ReconciliationResult, _ ref: String) -> Reconciliatio
     #expect(r.reason(forExpected: 0).contains("paid 997.00 of 1000.00 USDC by t1, 3.00 short, within 0.5 %"))
   }
 
+  @Test func reasonsOfSingleCompletedPaymentsAreWholeSentences() {
+    var fee = tx("t4", w2, "995")
+    fee.fee = ExactDecimal("5")!
+    let r = run(
+      [
+        pay("P1", w1, "2750.25"), pay("P-7", w1, "100", currency: "USDT"), pay("P3", w2, "1000.00"),
+        pay("P4", w2, "1000", currency: "EURC"), pay("P5", w1, "10", network: "base"),
+      ],
+      [
+        tx("t1", w1, "2750.250000"), tx("t2", w1, "100", currency: "USDT", memo: "for P-7"), fee,
+        tx("t5", w1, "10.02", network: "base"),
+      ])
+    #expect(
+      r.reason(forExpected: 0)
+        == "paid 2750.25 of 2750.25 USDC by t1 (same wallet, currency, network and amount)")
+    #expect(
+      r.reason(forExpected: 1) == "paid 100 of 100 USDT by t2 (reference P-7 in memo or invoice number)")
+    #expect(
+      r.reason(forExpected: 2)
+        == "paid 995.00 of 1000.00 USDC by t4, 5.00 short, within 0.5 % (the fee 5.00 makes up the difference)"
+    )
+    #expect(r.reason(forExpected: 4) == "paid 10.02 of 10 USDC by t5, 0.02 over, within 0.5 %")
+    // The byte form the reports use is the same text, for every payout (both paths).
+    for e in r.expected.indices {
+      var bytes: [UInt8] = [1, 2]
+      r.appendReason(forExpected: e, to: &bytes)
+      #expect(bytes == [1, 2] + Array(r.reason(forExpected: e).utf8), "payout \(e)")
+    }
+  }
+
   @Test func partiallyPaidAndOverpaidByWallet() {
     let r = run(
       [pay("P1", w1, "1000"), pay("P2", w2, "1000")],

@@ -11,7 +11,9 @@ extension ReconciliationResult {
     {
       let t = Int(links[links.startIndex])
       if transactions[t].statusClass == .completed {
-        return singleCompletedReason(e, o, t)
+        var bytes: [UInt8] = []
+        appendSingleCompletedReason(e, o, t, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
       }
     }
     let p = expected[e]
@@ -127,23 +129,50 @@ extension ReconciliationResult {
     }
   }
 
-  /// `reason(forExpected:)` for a payout matched (or within tolerance) by exactly one completed
-  /// transaction `t` and no split: the same sentences, without the general path's lists.
-  private func singleCompletedReason(_ e: Int, _ o: ExpectedOutcome, _ t: Int) -> String {
+  /// Appends `reason(forExpected:)`'s sentence as UTF-8 to `out`: the common case (one completed
+  /// transaction) written straight as bytes, without a `String` (the reports write a million of them).
+  public func appendReason(forExpected e: Int, to out: inout [UInt8]) {
+    let o = outcomes[e]
+    let links = linkedTransactions(e)
+    if links.count == 1 && (o.category == .matched || o.category == .matchedWithinTolerance)
+      && o.rule != .split
+    {
+      let t = Int(links[links.startIndex])
+      if transactions[t].statusClass == .completed { return appendSingleCompletedReason(e, o, t, to: &out) }
+    }
+    out.append(contentsOf: reason(forExpected: e).utf8)
+  }
+
+  /// The sentence for a payout matched (or within tolerance) by exactly one completed transaction `t`
+  /// and no split: the same sentences as the general path, without its lists.
+  private func appendSingleCompletedReason(_ e: Int, _ o: ExpectedOutcome, _ t: Int, to out: inout [UInt8]) {
     let amount = expected[e].amount
-    let paid = Self.format(o.paid, like: amount)
-    let expectedAmount = Self.format(amount, like: amount)
+    func text(_ s: StaticString) {
+      out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+    func text(_ s: String) { out.append(contentsOf: s.utf8) }
+    func decimal(_ d: ExactDecimal) { Self.appendFormatted(d, like: amount, to: &out) }
+    text("paid ")
+    decimal(o.paid)
+    text(" of ")
+    decimal(amount)
+    text(" ")
+    text(expected[e].currency)
+    text(" by ")
+    text(transactions[t].id)
     if o.category == .matched {
+      text(howText(o.rule, reference: expected[e].reference))
       return
-        "paid \(paid) of \(expectedAmount) \(expected[e].currency) by \(transactions[t].id)\(howText(o.rule, reference: expected[e].reference))"
     }
-    let side = o.difference.isNegative ? "short" : "over"
-    var feeNote = ""
+    text(", ")
+    decimal(o.difference.magnitude)
+    text(o.difference.isNegative ? " short, within " : " over, within ")
+    text(settings.tolerance.description)
     if let fee = transactions[t].fee, transactions[t].amount.adding(fee) == amount {
-      feeNote = " (the fee \(Self.format(fee, like: amount)) makes up the difference)"
+      text(" (the fee ")
+      decimal(fee)
+      text(" makes up the difference)")
     }
-    return
-      "paid \(paid) of \(expectedAmount) \(expected[e].currency) by \(transactions[t].id), \(Self.format(o.difference.magnitude, like: amount)) \(side), within \(settings.tolerance)\(feeNote)"
   }
 
   /// Why a transaction matched no expected payout.
@@ -168,9 +197,20 @@ extension ReconciliationResult {
   /// `d` written with `reference`'s number of fractional digits when that loses nothing
   /// (`997` like `1000.00` → `997.00`; `2750.250000` like `2750.25` → `2750.25`), else exactly as is.
   public static func format(_ d: ExactDecimal, like reference: ExactDecimal) -> String {
-    if d.scale == reference.scale { return d.plainText }
+    shown(d, like: reference).plainText
+  }
+
+  /// `format(_:like:)` appended as UTF-8 to `out`.
+  static func appendFormatted(_ d: ExactDecimal, like reference: ExactDecimal, to out: inout [UInt8]) {
+    let v = shown(d, like: reference)
+    if v.withPlainTextUTF8({ out.append(contentsOf: $0) }) == nil { out.append(contentsOf: v.plainText.utf8) }
+  }
+
+  /// `d` with `reference`'s number of fractional digits when that loses nothing, else exactly as is.
+  private static func shown(_ d: ExactDecimal, like reference: ExactDecimal) -> ExactDecimal {
+    if d.scale == reference.scale { return d }
     let c = d.scale > reference.scale ? d.canonicalized : d
-    if c.scale <= reference.scale, let r = c.rescaled(to: reference.scale) { return r.plainText }
-    return c.plainText
+    if c.scale <= reference.scale, let r = c.rescaled(to: reference.scale) { return r }
+    return c
   }
 }

@@ -21,7 +21,8 @@ extension ReconciliationReport {
     try SliceRenderer.run(count: result.expected.count, sliceRows: Self.sliceRows) { range in
       var c = ByteSink(capacity: range.count * 240)
       var j = ByteSink(capacity: range.count * 520)
-      for e in range { renderExpected(e, csv: &c, json: &j) }
+      var reason: [UInt8] = []
+      for e in range { renderExpected(e, csv: &c, json: &j, reason: &reason) }
       return (c.bytes, j.bytes)
     } write: { (c: [UInt8], j: [UInt8]) throws(ReportError) in
       try csv.write(bytes: c)
@@ -46,16 +47,23 @@ extension ReconciliationReport {
 
   /// One line of `reconciliation.csv` and one element of the JSON `expected` array.
   func renderExpected(_ e: Int, csv: inout ByteSink, json: inout ByteSink) {
-    renderExpected(e, result.expected[e], csv: &csv, json: &json)
+    var reason: [UInt8] = []
+    renderExpected(e, csv: &csv, json: &json, reason: &reason)
+  }
+
+  /// `renderExpected(_:csv:json:)` composing the reason in `reason` (a buffer reused from row to row).
+  func renderExpected(_ e: Int, csv: inout ByteSink, json: inout ByteSink, reason: inout [UInt8]) {
+    reason.removeAll(keepingCapacity: true)
+    result.appendReason(forExpected: e, to: &reason)
+    renderExpected(e, result.expected[e], reason, csv: &csv, json: &json)
   }
 
   /// `renderExpected(_:csv:json:)` reading the payout in place (a copy of it would retain each of its
   /// texts, for each of a million payouts).
   private func renderExpected(
-    _ e: Int, _ p: borrowing ExpectedPayout, csv: inout ByteSink, json: inout ByteSink
+    _ e: Int, _ p: borrowing ExpectedPayout, _ reason: [UInt8], csv: inout ByteSink, json: inout ByteSink
   ) {
     let o = result.outcomes[e]
-    var reason = result.reason(forExpected: e)
     let linked = result.linkedTransactions(e)
     var amounts = ByteSink(capacity: 96)
     amounts.decimal(p.amount)
@@ -68,7 +76,7 @@ extension ReconciliationReport {
       let expectedAmount = UnsafeBufferPointer(rebasing: a[0..<expectedEnd])
       let paid = UnsafeBufferPointer(rebasing: a[expectedEnd..<paidEnd])
       let difference = UnsafeBufferPointer(rebasing: a[paidEnd...])
-      reason.withUTF8 { reasonBytes in
+      reason.withUnsafeBufferPointer { reasonBytes in
         // CSV
         csv.csvText(p.reference)
         csv.byte(44)
