@@ -28,6 +28,8 @@ public final class BatchStager {
   private var texts = TextBindings()
   /// Rows added but not inserted yet (fewer than `groupRows`).
   private var pending: [Entry] = []
+  /// The id of the last row inserted (a group that fails removes the rows it inserted after it).
+  private var lastRowId: Int64 = 0
   public private(set) var rows = 0
   public private(set) var invalid = 0
   public private(set) var issues = 0
@@ -54,8 +56,12 @@ public final class BatchStager {
     self.db = db
     let one = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     insertRow = try db.makeStatement(sql: "INSERT INTO rows \(Self.columns) VALUES \(one)")
+    // OR FAIL: a statement that writes several rows and may abort halfway needs a statement journal
+    // (SQLite copies each page it changes there first, so the statement alone can be undone). For the
+    // group insert that was a temporary file taking twice the batch's bytes in writes. FAIL keeps the
+    // rows a failing statement inserted before the failure; `add` removes them before naming the row.
     insertGroup = try db.makeStatement(
-      sql: "INSERT INTO rows \(Self.columns) VALUES "
+      sql: "INSERT OR FAIL INTO rows \(Self.columns) VALUES "
         + Array(repeating: one, count: Self.groupRows).joined(separator: ", "))
     insertIssue = try db.makeStatement(
       sql: """
@@ -64,6 +70,7 @@ public final class BatchStager {
         """)
     earlier =
       allowDuplicates ? nil : try EarlierRows(db: db, batchId: batchId, memoryLimit: earlierRowsInMemory)
+    lastRowId = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(id), 0) FROM rows") ?? 0
     pending.reserveCapacity(Self.groupRows)
   }
 
@@ -174,7 +181,9 @@ public final class BatchStager {
     do {
       try insert(pending, with: insertGroup)
     } catch {
-      // Name the row at fault: the group again, one row at a time (the failed statement changed nothing).
+      // Name the row at fault: the rows the failed statement did insert (those after the last row
+      // inserted before it) are removed, then the group is inserted again one row at a time.
+      try db.execute(sql: "DELETE FROM rows WHERE id > ?", arguments: [lastRowId])
       for entry in pending { try insert([entry], with: insertRow) }
       throw error
     }
@@ -227,6 +236,7 @@ public final class BatchStager {
     }
     let rc = bindFrom(0)
     sqlite3_reset(stmt)
+    if rc == SQLITE_DONE { lastRowId = sqlite3_last_insert_rowid(sqlite3_db_handle(stmt)) }
     guard rc == SQLITE_DONE else {
       let message = Self.message(stmt)
       let row =

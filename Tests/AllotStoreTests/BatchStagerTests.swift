@@ -126,6 +126,23 @@ import Testing
     }
   }
 
+  /// A row number given twice across two groups (the last row of one, the first of the next) is named
+  /// too: the failed group's own rows are removed, not the earlier group's.
+  @Test func aRowGivenTwiceAcrossGroupsIsNamed() throws {
+    let t = try TempDatabase()
+    defer { t.remove() }
+    let n = BatchStager.groupRows
+    do {
+      _ = try t.db.importBatch(TempDatabase.batch) { stager in
+        for i in 0..<(2 * n) { try stager.addInvalid(sourceRow: i < n ? i + 2 : i + 1, issues: []) }
+      }
+      Testing.Issue.record("the import should fail")
+    } catch let error as StoreError {
+      #expect(error.message.contains("Row \(n + 1) appears twice"), "\(error.message)")
+    }
+    #expect(try t.db.batches().isEmpty)
+  }
+
   /// A row number given twice fails the import and names that row, inside a group or in the rest.
   @Test(arguments: [5, BatchStager.groupRows + 3])
   func aRowGivenTwiceIsNamed(rows: Int) throws {
