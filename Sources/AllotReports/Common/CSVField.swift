@@ -37,6 +37,12 @@ public enum CSVField {
 
 /// JSON string literals for streaming JSON.
 public enum JSONString {
+  /// Appends `quoted(s)`'s UTF-8 to `out`, without building a `String` (the same escapes).
+  public static func append(_ s: String, to out: inout [UInt8]) {
+    var text = s
+    text.withUTF8 { JSONStringLiteral.append($0, to: &out) }
+  }
+
   public static func quoted(_ s: String) -> String {
     var out = "\""
     out.reserveCapacity(s.utf8.count + 2)

@@ -19,6 +19,12 @@ struct BufferedOutput {
     if buffer.count >= 1 << 16 { flush() }
   }
 
+  /// Lets `body` append bytes to the buffer (no `String` in between).
+  mutating func write(_ body: (inout [UInt8]) -> Void) {
+    body(&buffer)
+    if buffer.count >= 1 << 16 { flush() }
+  }
+
   mutating func flush() {
     var offset = 0
     buffer.withUnsafeBytes { raw in

@@ -24,24 +24,37 @@ enum ValidationReport {
         .joined(separator: ","))
     out.write("],\"issues\":[")
     for (i, issue) in s.issues.enumerated() {
-      out.write(i == 0 ? "\n" : ",\n")
-      out.write(json(issue))
+      out.write { bytes in
+        bytes.append(contentsOf: (i == 0 ? "\n" : ",\n").utf8)
+        appendJSON(issue, to: &bytes)
+      }
     }
     out.write("]}\n")
   }
 
-  static func json(_ i: Issue) -> String {
-    "{\"row\":\(i.row),\"column\":\(i.column.map(quoted) ?? "null"),\"field\":\(quoted(i.field)),\"severity\":\(quoted(i.severity.rawValue)),\"code\":\(quoted(i.code)),\"message\":\(quoted(i.message)),\"value\":\(i.value.map(quoted) ?? "null")}"
-  }
-
-  /// `JSONString.quoted`, without going through each character when nothing needs escaping.
-  static func quoted(_ s: String) -> String {
-    var text = s
-    let plain = text.withUTF8 { bytes in
-      for u in bytes where u < 0x20 || u > 0x7E || u == 0x22 || u == 0x5C || u == 0x3C { return false }
-      return true
+  /// `json(_:)`'s text appended as bytes (a million-row file can have a hundred thousand issues).
+  static func appendJSON(_ i: Issue, to out: inout [UInt8]) {
+    func raw(_ s: StaticString) {
+      out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
-    return plain ? "\"" + s + "\"" : JSONString.quoted(s)
+    func text(_ s: String?) {
+      if let s { JSONString.append(s, to: &out) } else { raw("null") }
+    }
+    raw("{\"row\":")
+    out.append(contentsOf: String(i.row).utf8)
+    raw(",\"column\":")
+    text(i.column)
+    raw(",\"field\":")
+    text(i.field)
+    raw(",\"severity\":")
+    text(i.severity.rawValue)
+    raw(",\"code\":")
+    text(i.code)
+    raw(",\"message\":")
+    text(i.message)
+    raw(",\"value\":")
+    text(i.value)
+    raw("}")
   }
 
   /// One summary line, then the issues grouped by row in plain words.
