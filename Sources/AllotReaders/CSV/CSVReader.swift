@@ -51,9 +51,7 @@ public struct CSVReader: SheetReader {
   public func readRows(of sheet: SheetInfo, _ body: (SheetRow) throws -> Void) throws
     -> [ReaderWarning]
   {
-    var scanner = CSVRecordScanner(
-      delimiter: dialect.delimiter, firstRow: 1, limits: limits, fileName: fileName,
-      byteOffset: Int64(dialect.bomLength + dialect.skippedBytes))
+    var scanner = makeScanner()
     try readDecoded { chunk in try scanner.consume(chunk, body) }
     try scanner.finish(body)
     return scanner.warnings
@@ -63,12 +61,17 @@ public struct CSVReader: SheetReader {
   /// `String` per cell: the same rows, row numbers and warnings as `readRows`.
   @discardableResult
   public func readRecords(_ body: (CSVRecord) throws -> Void) throws -> [ReaderWarning] {
-    var scanner = CSVRecordScanner(
-      delimiter: dialect.delimiter, firstRow: 1, limits: limits, fileName: fileName,
-      byteOffset: Int64(dialect.bomLength + dialect.skippedBytes))
+    var scanner = makeScanner()
     try readDecoded { chunk in try scanner.consumeRecords(chunk, body) }
     try scanner.finishRecords(body)
     return scanner.warnings
+  }
+
+  /// A scanner for the whole file, from its first row.
+  private func makeScanner() -> CSVRecordScanner {
+    CSVRecordScanner(
+      delimiter: dialect.delimiter, firstRow: 1, limits: limits, fileName: fileName,
+      byteOffset: Int64(dialect.bomLength + dialect.skippedBytes))
   }
 
   /// Convenience: every row of the file.

@@ -25,18 +25,7 @@ enum ReconcileInputs {
   {
     var table = PayoutTable(mapping: mapping)
     async let digest = sha256(ofFile: path)
-    var estimate = RowCountEstimate(path: path)
-    try read(path, limits: limits) { row in
-      if let rows = estimate.sample(row) { table.reserveCapacity(rows) }
-      table.consume(row)
-    } records: { record in
-      if let rows = estimate.sample(record.row) { table.reserveCapacity(rows) }
-      if record.bytesAreText {
-        table.consume(record.row, sheetRow: record.sheetRow)
-      } else {
-        table.consume(record.sheetRow())
-      }
-    }
+    try read(path, limits: limits, into: &table)
     let hash = try await digest
     table.finish()
     let warnings = try check(table.issues, file: path)
@@ -48,18 +37,7 @@ enum ReconcileInputs {
   {
     var table = TransactionTable(mapping: mapping)
     async let digest = sha256(ofFile: path)
-    var estimate = RowCountEstimate(path: path)
-    try read(path, limits: limits) { row in
-      if let rows = estimate.sample(row) { table.reserveCapacity(rows) }
-      table.consume(row)
-    } records: { record in
-      if let rows = estimate.sample(record.row) { table.reserveCapacity(rows) }
-      if record.bytesAreText {
-        table.consume(record.row, sheetRow: record.sheetRow)
-      } else {
-        table.consume(record.sheetRow())
-      }
-    }
+    try read(path, limits: limits, into: &table)
     let hash = try await digest
     table.finish()
     let warnings = try check(table.issues, file: path)
@@ -97,8 +75,28 @@ enum ReconcileInputs {
       transactions: table.transactions, name: name, sha256: sha.finalizeHex(), warnings: warnings)
   }
 
+  /// Streams the rows of the first visible sheet into `table`, which reserves room once it has seen
+  /// a few. A CSV file's rows go as bytes (no `String` per cell before the table picks its columns),
+  /// except those with Windows-1252 text.
+  static func read<Table: StreamedTable>(_ path: String, limits: ReaderLimits, into table: inout Table)
+    throws
+  {
+    var estimate = RowCountEstimate(path: path)
+    try read(path, limits: limits) { row in
+      if let rows = estimate.sample(row) { table.reserveCapacity(rows) }
+      table.consume(row)
+    } records: { record in
+      if let rows = estimate.sample(record.row) { table.reserveCapacity(rows) }
+      if record.bytesAreText {
+        table.consume(record.row, sheetRow: record.sheetRow)
+      } else {
+        table.consume(record.sheetRow())
+      }
+    }
+  }
+
   /// Streams the rows of the first visible sheet into `body`; a CSV file's rows go to `records` as bytes
-  /// instead (no `String` per cell before the table picks its columns).
+  /// instead.
   static func read(
     _ path: String, limits: ReaderLimits, _ body: (SheetRow) -> Void, records: (CSVRecord) -> Void
   ) throws {
@@ -207,6 +205,16 @@ enum ReconcileInputs {
     return "reports/\(asOf)-\(hex.prefix(8))"
   }
 }
+
+/// A reconciliation input table that `ReconcileInputs.read` streams rows into.
+protocol StreamedTable {
+  mutating func reserveCapacity(_ rows: Int)
+  mutating func consume(_ row: SheetRow)
+  mutating func consume(_ row: ByteRow, sheetRow: () -> SheetRow)
+}
+
+extension PayoutTable: StreamedTable {}
+extension TransactionTable: StreamedTable {}
 
 /// Estimates the number of rows of a text file from its size and its first rows, so the tables can
 /// reserve room once instead of regrowing (and briefly holding two copies of) a million records.
