@@ -1,3 +1,5 @@
+import AllotCore
+
 /// One CSV cell as the reports write it: quoted when it holds a comma, quote or line break (quotes
 /// doubled), and, when `neutralise` is set, a leading `'` before `=`, `+`, `-`, `@`, tab or CR so that
 /// spreadsheet apps never read it as a formula (amounts are written with `neutralise` off).
@@ -10,8 +12,8 @@ enum CSVCell {
     var i = 0
     // Eight bytes at a time, then the rest byte by byte.
     while i + 8 <= n {
-      let w = ByteScan.word(base, i)
-      if ByteScan.has(w, 44) || ByteScan.has(w, 34) || ByteScan.has(w, 10) || ByteScan.has(w, 13) {
+      let w = SWARBytes.load(UnsafeRawPointer(base), i)
+      if SWARBytes.has(w, 44) || SWARBytes.has(w, 34) || SWARBytes.has(w, 10) || SWARBytes.has(w, 13) {
         needsQuote = true
         break
       }

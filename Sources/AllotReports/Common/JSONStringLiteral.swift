@@ -1,3 +1,5 @@
+import AllotCore
+
 /// A JSON string literal as the reports write it: `"`, backslash, control characters, `<` (so the JSON can
 /// sit inside HTML) and U+2028/U+2029 escaped; everything else copied as UTF-8.
 enum JSONStringLiteral {
@@ -10,10 +12,10 @@ enum JSONStringLiteral {
     while i < n {
       // Eight bytes at a time while none of them needs a look (see the byte test below).
       while i + 8 <= n {
-        let w = ByteScan.word(base, i)
-        if ByteScan.hasLess(w, than: 0x20) || ByteScan.has(w, 34) || ByteScan.has(w, 92)
-          || ByteScan.has(w, 60)
-          || ByteScan.has(w, 0xE2)
+        let w = SWARBytes.load(UnsafeRawPointer(base), i)
+        if SWARBytes.hasLess(w, than: 0x20) || SWARBytes.has(w, 34) || SWARBytes.has(w, 92)
+          || SWARBytes.has(w, 60)
+          || SWARBytes.has(w, 0xE2)
         {
           break
         }
