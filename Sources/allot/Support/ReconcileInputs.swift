@@ -25,10 +25,10 @@ enum ReconcileInputs {
   {
     var table = PayoutTable(mapping: mapping)
     async let digest = sha256(ofFile: path)
-    try read(path, limits: limits, into: &table)
+    let readerWarnings = try read(path, limits: limits, into: &table)
     let hash = try await digest
     table.finish()
-    let warnings = try check(table.issues, file: path)
+    let warnings = try readerWarnings.map(\.message) + check(table.issues, file: path)
     return Payouts(payouts: table.payouts, sha256: hash, warnings: warnings)
   }
 
@@ -37,10 +37,10 @@ enum ReconcileInputs {
   {
     var table = TransactionTable(mapping: mapping)
     async let digest = sha256(ofFile: path)
-    try read(path, limits: limits, into: &table)
+    let readerWarnings = try read(path, limits: limits, into: &table)
     let hash = try await digest
     table.finish()
-    let warnings = try check(table.issues, file: path)
+    let warnings = try readerWarnings.map(\.message) + check(table.issues, file: path)
     return Transactions(transactions: table.transactions, name: path, sha256: hash, warnings: warnings)
   }
 
@@ -78,11 +78,12 @@ enum ReconcileInputs {
   /// Streams the rows of the first visible sheet into `table`, which reserves room once it has seen
   /// a few. A CSV file's rows go as bytes (no `String` per cell before the table picks its columns),
   /// except those with Windows-1252 text.
+  /// Returns what the reader noticed about the file (Windows-1252 text, …).
   static func read<Table: StreamedTable>(_ path: String, limits: ReaderLimits, into table: inout Table)
-    throws
+    throws -> [ReaderWarning]
   {
     var estimate = RowCountEstimate(path: path)
-    try read(path, limits: limits) { row in
+    return try read(path, limits: limits) { row in
       if let rows = estimate.sample(row) { table.reserveCapacity(rows) }
       table.consume(row)
     } records: { record in
@@ -99,19 +100,18 @@ enum ReconcileInputs {
   /// instead.
   static func read(
     _ path: String, limits: ReaderLimits, _ body: (SheetRow) -> Void, records: (CSVRecord) -> Void
-  ) throws {
+  ) throws -> [ReaderWarning] {
     do {
       let reader = try Workbook.open(path: path, limits: limits)
       if let csv = reader as? CSVReader {
-        try csv.readRecords { records($0) }
-        return
+        return try csv.readRecords { records($0) }
       }
       let sheets = try reader.sheets()
       guard let chosen = sheets.first(where: { !$0.hidden }) ?? sheets.first else {
         Console.error("allot: \(path) has no sheet.")
         throw ExitStatus.badInput
       }
-      try reader.readRows(of: chosen) { body($0) }
+      return try reader.readRows(of: chosen) { body($0) }
     } catch let error as ReaderError {
       throw error.reportAndExit()
     }
