@@ -352,9 +352,9 @@ struct TextInterner: Sendable {
 }
 
 /// Finds repeated texts (references, transaction ids) by a 64-bit hash: an open-addressing table of
-/// hashes and item numbers (12 bytes a slot, no copy of the text); the caller checks the text itself.
+/// hashes and item numbers (16 bytes a slot, no copy of the text); the caller checks the text itself.
 struct DuplicateFinder: Sendable {
-  /// Open addressing; a key and its item side by side, so a probe touches one cache line.
+  /// A key and its item side by side, so a probe touches one cache line.
   private struct Slot: Sendable {
     var key: UInt64
     var item: Int32
