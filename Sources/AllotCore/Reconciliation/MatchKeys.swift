@@ -20,21 +20,10 @@ struct KeyHasher {
       @inline(__always) func fold(_ w: UInt64) -> UInt64 { foldCase ? SWARBytes.lowercasedASCII(w) : w }
       var i = 0
       while i + 8 <= n {
-        word(fold(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))))
+        word(fold(SWARBytes.load(raw, i)))
         i += 8
       }
-      if i < n {
-        var tail: UInt64
-        if n >= 8 {
-          // The eight bytes that end `u`, shifted down past those already mixed in.
-          tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
-          tail >>= UInt64(8 * (8 - (n - i)))
-        } else {
-          tail = 0
-          for k in 0..<n { tail |= UInt64(base[k]) << UInt64(8 * k) }
-        }
-        word(fold(tail))
-      }
+      if i < n { word(fold(SWARBytes.tail(raw, from: i, to: n))) }
     }
     word(0xFF00_0000_0000_0000 | UInt64(n))
   }
@@ -86,20 +75,8 @@ enum MatchKeys {
 
   /// `0x` followed by 40 hex digits.
   static func isEVM(_ s: String) -> Bool {
-    let u = s.utf8
-    guard u.count == 42 else { return false }
-    var i = 0
-    for c in u {
-      if i == 0 {
-        if c != 48 { return false }
-      } else if i == 1 {
-        if c != 120 && c != 88 { return false }
-      } else if Hex.value(c) == nil {
-        return false
-      }
-      i += 1
-    }
-    return true
+    var text = s
+    return text.withUTF8 { isEVM($0) }
   }
 
   static func walletsEqual(_ a: String, _ b: String) -> Bool {

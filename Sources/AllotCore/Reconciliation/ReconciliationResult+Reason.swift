@@ -2,20 +2,15 @@ extension ReconciliationResult {
   /// One sentence explaining the outcome of expected payout `e`, field by field
   /// ("paid 997.00 of 1000.00 by tx-1, 3.00 short, within 0.5 %").
   public func reason(forExpected e: Int) -> String {
-    let o = outcomes[e]
-    let links = linkedTransactions(e)
     // The common case, one completed transaction, without building lists of transactions (nor copying
     // the payout).
-    if links.count == 1 && (o.category == .matched || o.category == .matchedWithinTolerance)
-      && o.rule != .split
-    {
-      let t = Int(links[links.startIndex])
-      if transactions[t].statusClass == .completed {
-        var bytes: [UInt8] = []
-        appendSingleCompletedReason(e, o, t, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-      }
+    if let t = singleCompletedTransaction(e) {
+      var bytes: [UInt8] = []
+      appendSingleCompletedReason(e, outcomes[e], t, to: &bytes)
+      return String(decoding: bytes, as: UTF8.self)
     }
+    let o = outcomes[e]
+    let links = linkedTransactions(e)
     let p = expected[e]
     let cur = p.currency
     func amt(_ d: ExactDecimal) -> String { Self.format(d, like: p.amount) }
@@ -132,15 +127,21 @@ extension ReconciliationResult {
   /// Appends `reason(forExpected:)`'s sentence as UTF-8 to `out`: the common case (one completed
   /// transaction) written straight as bytes, without a `String` (the reports write a million of them).
   public func appendReason(forExpected e: Int, to out: inout [UInt8]) {
-    let o = outcomes[e]
-    let links = linkedTransactions(e)
-    if links.count == 1 && (o.category == .matched || o.category == .matchedWithinTolerance)
-      && o.rule != .split
-    {
-      let t = Int(links[links.startIndex])
-      if transactions[t].statusClass == .completed { return appendSingleCompletedReason(e, o, t, to: &out) }
+    if let t = singleCompletedTransaction(e) {
+      return appendSingleCompletedReason(e, outcomes[e], t, to: &out)
     }
     out.append(contentsOf: reason(forExpected: e).utf8)
+  }
+
+  /// The transaction of a payout matched (or within tolerance) by exactly one completed transaction and
+  /// no split, the case that takes most payouts; nil otherwise.
+  private func singleCompletedTransaction(_ e: Int) -> Int? {
+    let o = outcomes[e]
+    let links = linkedTransactions(e)
+    guard links.count == 1, o.category == .matched || o.category == .matchedWithinTolerance, o.rule != .split
+    else { return nil }
+    let t = Int(links[links.startIndex])
+    return transactions[t].statusClass == .completed ? t : nil
   }
 
   /// The sentence for a payout matched (or within tolerance) by exactly one completed transaction `t`

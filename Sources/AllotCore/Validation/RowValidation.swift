@@ -134,28 +134,7 @@ enum BodyHash {
       }
       // The last 1–7 bytes as one little-endian word (byte k at bits 8k).
       guard i < n else { return }
-      if n >= 8 {
-        // The eight bytes that end the value, shifted down past those already hashed: the same word,
-        // without a branch on the tail's length (values' lengths vary from row to row, and mispredicted
-        // branches were most of this function's time).
-        let last = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
-        word(last >> UInt64(8 * (8 - (n - i))))
-        return
-      }
-      var tail: UInt64 = 0
-      var shift: UInt64 = 0
-      if (n - i) & 4 != 0 {
-        tail = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
-        i += 4
-        shift = 32
-      }
-      if (n - i) & 2 != 0 {
-        tail |= UInt64(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt16.self))) << shift
-        i += 2
-        shift += 16
-      }
-      if i < n { tail |= UInt64(buffer[i]) << shift }
-      word(tail)
+      word(SWARBytes.tail(raw, from: i, to: n))
     }
 
     func finish() -> UInt64 { BodyHash.fmix(a) ^ BodyHash.fmix(b &+ 0x1656_67B1_9E37_79F9) }

@@ -14,6 +14,29 @@ public enum SWARBytes {
     UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
   }
 
+  /// Bytes `from..<to` of `raw` (one to seven of them) as one word, first byte lowest. When the buffer
+  /// holds eight bytes or more, the eight that end it are loaded and shifted down, without a branch on
+  /// the count (which varies from value to value and would be mispredicted).
+  @inlinable
+  public static func tail(_ raw: UnsafeRawPointer, from: Int, to n: Int) -> UInt64 {
+    if n >= 8 { return load(raw, n - 8) >> UInt64(8 * (8 - (n - from))) }
+    var i = from
+    var tail: UInt64 = 0
+    var shift: UInt64 = 0
+    if (n - i) & 4 != 0 {
+      tail = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
+      i += 4
+      shift = 32
+    }
+    if (n - i) & 2 != 0 {
+      tail |= UInt64(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt16.self))) << shift
+      i += 2
+      shift += 16
+    }
+    if i < n { tail |= UInt64(raw.load(fromByteOffset: i, as: UInt8.self)) << shift }
+    return tail
+  }
+
   /// True when one of the bytes of `w` is zero.
   @inlinable
   public static func hasZero(_ w: UInt64) -> Bool { (w &- ones) & ~w & highs != 0 }
