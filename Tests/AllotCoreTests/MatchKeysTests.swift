@@ -65,4 +65,31 @@ import Testing
       MatchKeys.walletHash("TJRabPrwbZy45sbavfcjinPJC18kjpRTv8")
         != MatchKeys.walletHash("tjrabprwbzy45sbavfcjinpjc18kjprtv8"))
   }
+
+  /// Inserting a list at once (with its slots requested ahead) builds the same chains as inserting each
+  /// item in turn: colliding hashes, items in descending order (chains ascending), more items than the
+  /// distance the slots are requested ahead.
+  @Test func insertingAListBuildsTheSameChainsAsOneByOne() {
+    let items = Array(stride(from: Int32(199), through: 0, by: -1))
+    let hashes = items.map { UInt64($0 % 7) &* 0x9E37_79B9_7F4A_7C15 | UInt64($0 % 3) }
+    var one = HashMultiMap(expectedKeys: 30, itemCount: 200)
+    for (h, i) in zip(hashes, items) { one.insert(hash: h, item: i) }
+    var all = HashMultiMap(expectedKeys: 30, itemCount: 200)
+    all.insert(hashes: hashes, items: items)
+    func chain(_ m: HashMultiMap, _ h: UInt64) -> [Int32] {
+      var out: [Int32] = []
+      var i = m.first(h)
+      while i >= 0 {
+        out.append(i)
+        i = m.next(after: i)
+      }
+      return out
+    }
+    for h in Set(hashes) {
+      #expect(chain(all, h) == chain(one, h))
+      #expect(chain(all, h) == chain(all, h).sorted())
+    }
+    #expect(Set(hashes).map { chain(all, $0).count }.reduce(0, +) == 200)
+    #expect(chain(all, 12345) == [])
+  }
 }

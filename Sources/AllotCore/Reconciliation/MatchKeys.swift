@@ -1,3 +1,5 @@
+import CSHA256
+
 /// Hashing and comparison of the fields matching keys on (wallet, currency, network, amount,
 /// reference), without allocating: FNV-1a over the bytes, folded the way each field compares.
 struct KeyHasher {
@@ -178,6 +180,23 @@ struct HashMultiMap {
       }
       i = (i + 1) & mask
     }
+  }
+
+  /// Inserts `items[k]` under `hashes[k]` in order (`insert(hash:item:)` for each), requesting each slot
+  /// some inserts ahead: the table is larger than the cache and probed at random.
+  mutating func insert(hashes: [UInt64], items: [Int32]) {
+    let ahead = 16
+    for k in hashes.indices {
+      if k + ahead < hashes.count { prefetch(hashes[k + ahead]) }
+      insert(hash: hashes[k], item: items[k])
+    }
+  }
+
+  /// Starts loading the slot `hash` is probed at first (`insert` or `first` for it soon finds it in cache).
+  @inline(__always)
+  func prefetch(_ hash: UInt64) {
+    let i = Int(truncatingIfNeeded: hash) & mask
+    slots.withUnsafeBufferPointer { allot_prefetch_for_write($0.baseAddress! + i) }
   }
 
   /// The first item of the chain of `hash`, or -1.

@@ -142,9 +142,8 @@ struct ReconcilerState {
     }
     guard !refText.isEmpty else { return }
     var map = HashMultiMap(expectedKeys: refText.count, itemCount: refText.count)
-    for i in stride(from: refText.count - 1, through: 0, by: -1) {
-      map.insert(hash: MatchKeys.textHash(refText[i]), item: Int32(i))
-    }
+    let descending = Array(stride(from: Int32(refText.count - 1), through: 0, by: -1))
+    map.insert(hashes: descending.map { MatchKeys.textHash(refText[Int($0)]) }, items: descending)
     var owners: [Int32] = []
     var byExpected: [Int32: [Int32]] = [:]
     var order: [Int32] = []
@@ -228,26 +227,33 @@ struct ReconcilerState {
     guard !open.isEmpty else { return }
     var expHash = [UInt64](repeating: 0, count: expected.count)
     var expMap = HashMultiMap(expectedKeys: open.count, itemCount: expected.count)
-    for e in open.reversed() {
-      let h = MatchKeys.exactHash(
+    for e in open {
+      expHash[e] = MatchKeys.exactHash(
         wallet: expected[e].wallet, currency: expected[e].currency, network: expected[e].network,
         amount: expected[e].amount)
-      expHash[e] = h
-      expMap.insert(hash: h, item: Int32(e))
     }
+    let openDescending = open.reversed().map { Int32($0) }
+    expMap.insert(hashes: openDescending.map { expHash[Int($0)] }, items: openDescending)
     var txMap = HashMultiMap(expectedKeys: txs.count, itemCount: txs.count)
-    for t in stride(from: txs.count - 1, through: 0, by: -1) where !txClaimed[t] {
-      txMap.insert(
-        hash: MatchKeys.exactHash(
-          wallet: txs[t].destinationAddress, currency: txs[t].currency, network: txs[t].network,
-          amount: txs[t].amount),
-        item: Int32(t))
-    }
+    let unclaimed = stride(from: Int32(txs.count - 1), through: 0, by: -1).filter { !txClaimed[Int($0)] }
+    txMap.insert(
+      hashes: unclaimed.map { t in
+        MatchKeys.exactHash(
+          wallet: txs[Int(t)].destinationAddress, currency: txs[Int(t)].currency,
+          network: txs[Int(t)].network,
+          amount: txs[Int(t)].amount)
+      }, items: unclaimed)
     var done = [Bool](repeating: false, count: expected.count)
     // Reused for every payout (no two fresh arrays per payout).
     var candidates: [Int32] = []
     var group: [Int] = []
-    for e in open where !done[e] {
+    for (k, e) in open.enumerated() where !done[e] {
+      if k + 16 < open.count {
+        // The two tables are probed at random: their slots for a payout further on are requested now.
+        let ahead = expHash[open[k + 16]]
+        txMap.prefetch(ahead)
+        expMap.prefetch(ahead)
+      }
       let h = expHash[e]
       candidates.removeAll(keepingCapacity: true)
       group.removeAll(keepingCapacity: true)
@@ -316,15 +322,14 @@ struct ReconcilerState {
     let open = (0..<expected.count).filter { isOpen($0) }
     guard !open.isEmpty else { return }
     var slotMap = HashMultiMap(expectedKeys: txs.count, itemCount: txs.count)
-    var any = false
-    for t in stride(from: txs.count - 1, through: 0, by: -1) where !txClaimed[t] {
-      let x = txs[t]
-      slotMap.insert(
-        hash: MatchKeys.slotHash(wallet: x.destinationAddress, currency: x.currency, network: x.network),
-        item: Int32(t))
-      any = true
-    }
-    guard any else { return }
+    let unclaimed = stride(from: Int32(txs.count - 1), through: 0, by: -1).filter { !txClaimed[Int($0)] }
+    guard !unclaimed.isEmpty else { return }
+    slotMap.insert(
+      hashes: unclaimed.map { t in
+        MatchKeys.slotHash(
+          wallet: txs[Int(t)].destinationAddress, currency: txs[Int(t)].currency, network: txs[Int(t)].network
+        )
+      }, items: unclaimed)
     var pool: [Int: [Int32]] = [:]
     for e in open {
       let p = expected[e]
@@ -418,11 +423,11 @@ struct ReconcilerState {
     let open = (0..<expected.count).filter { isOpen($0) }
     guard !open.isEmpty else { return }
     var map = HashMultiMap(expectedKeys: txs.count, itemCount: txs.count)
-    for t in stride(from: txs.count - 1, through: 0, by: -1) where !txClaimed[t] {
-      let x = txs[t]
-      map.insert(
-        hash: MatchKeys.walletAmountHash(wallet: x.destinationAddress, amount: x.amount), item: Int32(t))
-    }
+    let unclaimed = stride(from: Int32(txs.count - 1), through: 0, by: -1).filter { !txClaimed[Int($0)] }
+    map.insert(
+      hashes: unclaimed.map { t in
+        MatchKeys.walletAmountHash(wallet: txs[Int(t)].destinationAddress, amount: txs[Int(t)].amount)
+      }, items: unclaimed)
     assignUnique(order: open, rule: .mismatch) { s, e in
       let p = s.expected[e]
       var c: [Int32] = []

@@ -1,3 +1,5 @@
+import CSHA256
+
 /// The first row of each duplicate key (`RowValidation.duplicateKey`) met in a file: open addressing
 /// with linear probing, 12 bytes a slot, indexed by the keys themselves (well-mixed hashes already).
 /// Its capacity need not be a power of two, so a table reserved for a file's rows stays close to
@@ -51,6 +53,16 @@ struct DuplicateTable: Sendable {
       i += 1
       if i == n { i = 0 }
     }
+  }
+
+  /// Starts loading the slot where `key` would be probed first, so that `firstRow(of:else:)` for it a
+  /// little later finds it in cache (the table is too large for the cache, and probed at random).
+  @inline(__always)
+  func prefetch(_ key: UInt64) {
+    let n = slots.count
+    guard n > 0 else { return }
+    let i = Int(truncatingIfNeeded: key.multipliedFullWidth(by: UInt64(n)).high)
+    slots.withUnsafeBufferPointer { allot_prefetch_for_write($0.baseAddress! + i) }
   }
 
   private mutating func rehash(slots n: Int) {

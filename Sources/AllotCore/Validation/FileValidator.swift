@@ -112,6 +112,11 @@ public struct FileValidator: Sendable {
     return issue
   }
 
+  /// Starts loading what `acceptValid(rowNumber:duplicateKey:)` for `key` will touch (call it some
+  /// rows ahead: the duplicate table is probed at random). Mutating only so that a call on an `inout`
+  /// validator does not copy it.
+  public mutating func prefetchDuplicate(_ key: UInt64) { firstRowOfBody.prefetch(key) }
+
   /// The `row.duplicate` warning when an earlier row had the same key; else records the key.
   private mutating func duplicate(_ key: UInt64, row: Int) -> Issue? {
     guard let earlier = firstRowOfBody.firstRow(of: key, else: Int32(clamping: row)) else { return nil }

@@ -146,6 +146,9 @@ enum ParallelCSVValidation {
     var held: (error: any Error, batch: Int)? = nil
     var surfaced = false
 
+    /// How many valid rows ahead the duplicate table's slots are requested.
+    let prefetchDistance = 16
+
     func merge(_ result: ChunkResult) throws {
       if result.windows1252 { throw FallBack() }
       for warning in result.warnings where !warnings.contains(warning) { warnings.append(warning) }
@@ -160,6 +163,9 @@ enum ParallelCSVValidation {
           a += 1
         } else {
           let (row, key) = valid[b]
+          if b + prefetchDistance < valid.count {
+            validator.prefetchDuplicate(valid[b + prefetchDistance].key)
+          }
           let duplicate = validator.acceptValid(rowNumber: row, duplicateKey: key)
           try onRow(
             RowValidation(
