@@ -64,6 +64,12 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
+    // The submit benchmark's floor: AsyncHTTPClient alone, per request (scripts/bench).
+    .executableTarget(
+      name: "http-floor",
+      dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")],
+      path: "Sources/HTTPFloor"
+    ),
     .target(
       name: "AllotTestSupport",
       dependencies: ["AllotCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]

@@ -190,6 +190,21 @@ def bench_submit(data, scale):
         print(f"  {'submit ' + str(rows) + ' rows, c=16, 20 ms':<34} {wall:7.2f} s  cpu {cpu:6.2f} s  peak {rss:7.1f} MB"
               f"  | {rate:6.0f} rows/s = {rate / bound:4.0%} of {bound:.0f}/s bound (target ≥ 90 %),"
               f" {cpu / rows * 1000:.3f} ms CPU/row (target ≤ 0.2)", flush=True)
+        # The floor under that CPU: AsyncHTTPClient alone sending the same body as often, as many at once,
+        # to the same sandbox (no database, no state machine).
+        floor = os.path.join(ROOT, ".build-release", "release", "http-floor")
+        import sqlite3
+        con = sqlite3.connect(db)
+        sent = con.execute("select sent_payload from rows where sent_payload is not null limit 1").fetchone()
+        con.close()
+        if os.path.exists(floor) and sent:
+            body = os.path.join(tmp, "body.json")
+            with open(body, "wb") as f:
+                f.write(sent[0] if isinstance(sent[0], bytes) else sent[0].encode())
+            for api in ("future", "async"):
+                r = subprocess.run([floor, env["MAGNA_BASE_URL"] + "/allocations/create", body, "--requests", str(rows),
+                                    "--concurrency", "16", "--api", api], env=env, capture_output=True, text=True)
+                print(f"    floor, AsyncHTTPClient alone: {(r.stdout or r.stderr).strip()}", flush=True)
     finally:
         sandbox.send_signal(signal.SIGINT)
         try:
@@ -229,8 +244,9 @@ def main():
     os.makedirs(a.data, exist_ok=True)
     if not a.no_build:
         print("building allot (release) …", flush=True)
-        subprocess.run(["swift", "build", "-c", "release", "--scratch-path", ".build-release", "--product", "allot"],
-                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        for product in ("allot", "http-floor"):
+            subprocess.run(["swift", "build", "-c", "release", "--scratch-path", ".build-release", "--product", product],
+                           cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     with open("/proc/cpuinfo") as f:
         model = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "unknown CPU")
     print(f"machine: {os.cpu_count()} cores, {model}; python anchors: duckdb={'yes' if have('duckdb') else 'no'}, "
