@@ -248,4 +248,33 @@ private func category(_ r: ReconciliationResult, _ ref: String) -> Reconciliatio
 
 extension String {
   fileprivate func replacingFirstX() -> String { "0x" + dropFirst(2) }
+
+  /// The per-stakeholder table's totals: one per (stakeholder, currency) in order of first appearance,
+  /// names compared exactly (case and spaces count), exceptions counted, amounts summed exactly.
+  @Test func stakeholderTotalsGroupByStakeholderAndCurrency() {
+    let r = run(
+      [
+        pay("P1", w1, "100.10", stakeholder: "Ada"),
+        pay("P2", w2, "50", stakeholder: "Grace"),
+        pay("P3", w1, "0.05", stakeholder: "Ada"),
+        pay("P4", w1, "7", currency: "USDT", stakeholder: "Ada"),
+        pay("P5", w2, "1", stakeholder: "ada"),
+        pay("P6", w2, "2", stakeholder: ""),
+      ],
+      [tx("t1", w1, "100.10", memo: "P1"), tx("t2", w2, "50", memo: "P2")])
+    let totals = r.stakeholderTotals()
+    #expect(
+      totals.map { "\($0.stakeholder)/\($0.currency)" } == [
+        "Ada/USDC", "Grace/USDC", "Ada/USDT", "ada/USDC", "/USDC",
+      ])
+    #expect(totals[0].payouts == 2)
+    #expect(totals[0].expected == ExactDecimal("100.15")!)
+    #expect(totals[0].paid == ExactDecimal("100.10")!)
+    #expect(totals[0].difference == ExactDecimal("-0.05")!)
+    #expect(totals[0].exceptions == 1)
+    #expect(totals[1].exceptions == 0)
+    #expect(totals[1].difference.isZero)
+    #expect(totals.map(\.payouts).reduce(0, +) == r.expected.count)
+    #expect(!totals.contains { $0.overflow })
+  }
 }

@@ -372,12 +372,17 @@ struct DuplicateFinder: Sendable {
   mutating func candidate(for text: String, item: Int) -> Int? {
     // The text's bytes hashed eight at a time (`BodyHash.Streaming`, as duplicate rows are found).
     var copy = text
-    let key =
-      copy.withUTF8 { u in
-        var h = BodyHash.Streaming()
-        h.add(0, u)
-        return h.finish()
-      } | 1  // 0 marks an empty slot
+    let key = copy.withUTF8 { u in
+      var h = BodyHash.Streaming()
+      h.add(0, u)
+      return h.finish()
+    }
+    return candidate(forKey: key, item: item)
+  }
+
+  /// The same for a hash the caller made (of several texts, say).
+  mutating func candidate(forKey hash: UInt64, item: Int) -> Int? {
+    let key = hash | 1  // 0 marks an empty slot
     if (count + 1) * 2 > slots.count { rehash(capacity: max(64, slots.count * 2)) }
     let mask = slots.count - 1
     var i = Int(truncatingIfNeeded: key) & mask

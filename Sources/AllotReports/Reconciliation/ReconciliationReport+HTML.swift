@@ -111,52 +111,21 @@ extension ReconciliationReport {
     context["nonPayoutCount"] = String(nonPayouts)
   }
 
-  private struct StakeholderTotals {
-    var name: String
-    var currency: String
-    var payouts = 0
-    var exceptions = 0
-    var expected = ExactDecimal.zero
-    var paid = ExactDecimal.zero
-  }
-
   /// Per stakeholder and currency: payouts, expected, paid, difference, exceptions. Stakeholders with
   /// exceptions first (most first), then by name; at most `htmlRowLimit` rows.
   private func addStakeholders(to context: inout [String: Any]) {
-    struct Key: Hashable {
-      var currency: String
-      var stakeholder: String
-    }
-    var index: [Key: Int] = [:]
-    var rows: [StakeholderTotals] = []
-    index.reserveCapacity(min(result.expected.count, 1 << 16))
-    // Field by field: no copy of each payout, no key string built per payout.
-    for e in result.expected.indices {
-      let key = Key(currency: result.expected[e].currency, stakeholder: result.expected[e].stakeholder)
-      let i: Int
-      if let found = index[key] {
-        i = found
-      } else {
-        i = rows.count
-        index[key] = i
-        rows.append(StakeholderTotals(name: key.stakeholder, currency: key.currency))
-      }
-      let o = result.outcomes[e]
-      rows[i].payouts += 1
-      if o.category.isException { rows[i].exceptions += 1 }
-      rows[i].expected = rows[i].expected.adding(result.expected[e].amount) ?? rows[i].expected
-      rows[i].paid = rows[i].paid.adding(o.paid) ?? rows[i].paid
-    }
+    var rows = result.stakeholderTotals()
     rows.sort {
       if $0.exceptions != $1.exceptions { return $0.exceptions > $1.exceptions }
-      if $0.name != $1.name { return $0.name < $1.name }
+      if $0.stakeholder != $1.stakeholder { return $0.stakeholder < $1.stakeholder }
       return $0.currency < $1.currency
     }
     let shown = rows.prefix(htmlRowLimit)
     context["stakeholders"] = shown.map { r -> [String: Any] in
-      let diff = r.paid.subtracting(r.expected) ?? .zero
+      let diff = r.difference
       return [
-        "name": r.name.isEmpty ? "(no name)" : r.name, "currency": r.currency, "payouts": String(r.payouts),
+        "name": r.stakeholder.isEmpty ? "(no name)" : r.stakeholder, "currency": r.currency,
+        "payouts": String(r.payouts),
         "expected": r.expected.plainText, "paid": amount(r.paid, like: r.expected),
         "difference": amount(diff, like: r.expected),
         "differenceClass": diff.isZero ? "zero" : diff.isNegative ? "neg" : "pos",
