@@ -81,6 +81,42 @@ private func row(_ n: Int, _ cells: [String]) -> SheetRow {
     #expect(t.issues.items.first?.message.contains("row 2") == true)
   }
 
+  /// Issues found after reading (repeated ids) go among the others in row order, and the list keeps the
+  /// first `limit` of all of them in row order, counting every one.
+  @Test func issuesAddedAfterReadingTakeTheirRowsPlace() {
+    func issue(_ row: Int, _ code: String, _ severity: AllotCore.Severity = .error) -> AllotCore.Issue {
+      AllotCore.Issue(
+        row: row, column: nil, field: "row", severity: severity, code: code, message: code, value: nil)
+    }
+    var list = IssueList(limit: 4)
+    for (row, code) in [(2, "a"), (2, "b"), (5, "c"), (9, "d"), (12, "e")] { list.append(issue(row, code)) }
+    list.insertInRowOrder([issue(2, "x", .warning), issue(6, "y"), issue(20, "z")])
+    #expect(list.items.map { "\($0.row)\($0.code)" } == ["2a", "2b", "2x", "5c"])
+    #expect(list.errorCount == 7 && list.warningCount == 1 && list.totalCount == 8)
+    var roomy = IssueList()
+    roomy.append(issue(3, "a"))
+    roomy.insertInRowOrder([issue(1, "x"), issue(3, "y"), issue(4, "z")])
+    #expect(roomy.items.map { "\($0.row)\($0.code)" } == ["1x", "3a", "3y", "4z"])
+  }
+
+  /// A repeated id is dropped with its error however far apart the rows are, and a row whose fields are
+  /// bad is not a first occurrence.
+  @Test func repeatedIdsAreFoundAcrossTheWholeFile() {
+    var t = TransactionTable()
+    t.consume(row(1, ["id", "status", "amount", "currency"]))
+    for r in 2..<300 { t.consume(row(r, ["t\(r % 100)", "completed", "1", "USDC"])) }
+    t.consume(row(300, ["bad", "completed", "x", "USDC"]))
+    t.consume(row(301, ["bad", "completed", "2", "USDC"]))
+    t.finish()
+    #expect(t.transactions.map(\.id) == (2..<102).map { "t\($0 % 100)" } + ["bad"])
+    #expect(t.transactions.last?.sourceRow == 301)
+    #expect(t.issues.errorCount == 198 + 1)
+    let repeated = t.issues.items.filter { $0.code == "id.duplicate" }
+    #expect(repeated.count == 198)
+    #expect(repeated.first?.row == 102 && repeated.first?.message.contains("also on row 2;") == true)
+    #expect(t.issues.items.map(\.row) == t.issues.items.map(\.row).sorted())
+  }
+
   @Test func calendarDaysKeepTheirValueAndText() {
     let d = CalendarDay(year: 2026, month: 3, day: 9)!
     #expect(d.year == 2026 && d.month == 3 && d.day == 9 && d.description == "2026-03-09")

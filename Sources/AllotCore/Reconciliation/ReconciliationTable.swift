@@ -1,3 +1,5 @@
+import CSHA256
+
 /// Finds the header row of a reconciliation input, shared by `PayoutTable` and `TransactionTable`:
 /// title rows above it are allowed; with a mapping, the first non-blank row is the header.
 struct HeaderLocator<Field: ReconciliationField>: Sendable {
@@ -149,10 +151,15 @@ public struct PayoutTable: Sendable {
 /// Turns the rows of a Magma `export-csv` file into `MagmaTransaction`s (streaming, like
 /// `PayoutTable`).
 public struct TransactionTable: Sendable {
+  /// The transactions read, complete once `finish()` has run (it removes those whose id an earlier row
+  /// has).
   public private(set) var transactions: [MagmaTransaction] = []
   public private(set) var issues = IssueList()
   private var header: HeaderLocator<TransactionField>
   private var ids = DuplicateFinder()
+  /// The hash of each transaction's id, looked up in `ids` by `finish()`: all at once, each slot
+  /// requested some lookups ahead, instead of a cache miss per row while reading.
+  private var idHashes: [UInt64] = []
 
   public init(mapping: [String: String] = [:], expectedRows: Int = 0) {
     header = HeaderLocator(mapping: mapping)
@@ -164,7 +171,7 @@ public struct TransactionTable: Sendable {
   /// Room for `rows` transactions (an estimate; it only saves regrowing the array).
   public mutating func reserveCapacity(_ rows: Int) {
     transactions.reserveCapacity(rows)
-    ids.reserveCapacity(rows)
+    idHashes.reserveCapacity(rows)
   }
 
   public mutating func consume(_ row: SheetRow) {
@@ -182,6 +189,41 @@ public struct TransactionTable: Sendable {
     guard let columns = header.columns else { return consume(sheetRow()) }
     consumeData(row, columns)
   }
+
+  /// Removes the transactions whose id an earlier row has, each with an `id.duplicate` error naming
+  /// that row, placed among the other issues in row order (as if found while reading).
+  private mutating func dropRepeatedIds() {
+    ids.reserveCapacity(transactions.count)
+    let ahead = 16
+    var repeated: [Issue] = []
+    var keep = [Bool](repeating: true, count: transactions.count)
+    for k in transactions.indices {
+      if k + ahead < idHashes.count { ids.prefetch(idHashes[k + ahead]) }
+      guard let first = ids.candidate(forKey: idHashes[k], item: k),
+        transactions[first].id == transactions[k].id
+      else { continue }
+      keep[k] = false
+      let id = transactions[k].id
+      repeated.append(
+        Issue(
+          row: transactions[k].sourceRow ?? 0, column: idColumn, field: TransactionField.id.rawValue,
+          severity: .error, code: "id.duplicate",
+          message:
+            "Transaction id \(id) is also on row \(transactions[first].sourceRow ?? 0); each transaction must appear once.",
+          value: id))
+    }
+    idHashes = []
+    guard !repeated.isEmpty else { return }
+    issues.insertInRowOrder(repeated)
+    var k = 0
+    transactions.removeAll { _ in
+      defer { k += 1 }
+      return !keep[k]
+    }
+  }
+
+  /// The id column's name as the file spells it (for the `id.duplicate` issues).
+  private var idColumn: String? { header.columns?.columnName(.id) }
 
   private mutating func consumeData<Row: ReconciliationRow>(
     _ row: Row, _ columns: ReconciliationColumns<TransactionField>
@@ -230,14 +272,7 @@ public struct TransactionTable: Sendable {
         "\"\(completed)\" is not an ISO 8601 time (2026-03-31T10:00:00Z).", completed)
     }
     guard ok else { return }
-    if let item = ids.candidate(for: id, item: transactions.count), transactions[item].id == id,
-      let first = transactions[item].sourceRow
-    {
-      fail(
-        .id, "id.duplicate",
-        "Transaction id \(id) is also on row \(first); each transaction must appear once.", id)
-      return
-    }
+    idHashes.append(DuplicateFinder.key(of: id))
     // Times repeated on a row (created = updated = completed, as exports often have) share one
     // string's storage.
     var updated = columns.text(.updatedAt, in: row)
@@ -258,6 +293,7 @@ public struct TransactionTable: Sendable {
   }
 
   public mutating func finish() {
+    dropRepeatedIds()
     header.finish(
       message:
         "No header row found: a Magma export needs columns id, type, status, amount, currency, network, destinationAddress, memo, createdAt.",
@@ -277,6 +313,28 @@ public struct IssueList: Sendable {
   public mutating func append(_ issue: Issue) {
     if issue.severity == .error { errorCount += 1 } else { warningCount += 1 }
     if items.count < limit { items.append(issue) }
+  }
+
+  /// Adds `more` (issues in row order) as if each had been appended when its row was read: after the
+  /// issues of its own row and the rows before, keeping the first `limit` of them all.
+  public mutating func insertInRowOrder(_ more: [Issue]) {
+    var merged: [Issue] = []
+    merged.reserveCapacity(min(limit, items.count + more.count))
+    var i = 0
+    var j = 0
+    while merged.count < limit && (i < items.count || j < more.count) {
+      if j == more.count || (i < items.count && items[i].row <= more[j].row) {
+        merged.append(items[i])
+        i += 1
+      } else {
+        merged.append(more[j])
+        j += 1
+      }
+    }
+    for issue in more {
+      if issue.severity == .error { errorCount += 1 } else { warningCount += 1 }
+    }
+    items = merged
   }
 
   public var hasErrors: Bool { errorCount > 0 }
@@ -370,14 +428,26 @@ struct DuplicateFinder: Sendable {
   /// different text with the same hash is no duplicate); nil when there is none, and then `item` is
   /// remembered for `text`.
   mutating func candidate(for text: String, item: Int) -> Int? {
-    // The text's bytes hashed eight at a time (`BodyHash.Streaming`, as duplicate rows are found).
+    candidate(forKey: Self.key(of: text), item: item)
+  }
+
+  /// The hash `candidate(for:item:)` files `text` under: its bytes hashed eight at a time
+  /// (`BodyHash.Streaming`, as duplicate rows are found).
+  static func key(of text: String) -> UInt64 {
     var copy = text
-    let key = copy.withUTF8 { u in
+    return copy.withUTF8 { u in
       var h = BodyHash.Streaming()
       h.add(0, u)
       return h.finish()
     }
-    return candidate(forKey: key, item: item)
+  }
+
+  /// Starts loading the slot `candidate(forKey:item:)` for `hash` probes first.
+  @inline(__always)
+  func prefetch(_ hash: UInt64) {
+    guard !slots.isEmpty else { return }
+    let i = Int(truncatingIfNeeded: hash | 1) & (slots.count - 1)
+    slots.withUnsafeBufferPointer { allot_prefetch_for_write($0.baseAddress! + i) }
   }
 
   /// The same for a hash the caller made (of several texts, say).
