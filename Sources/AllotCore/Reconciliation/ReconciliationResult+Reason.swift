@@ -136,12 +136,13 @@ extension ReconciliationResult {
   /// The transaction of a payout matched (or within tolerance) by exactly one completed transaction and
   /// no split, the case that takes most payouts; nil otherwise.
   private func singleCompletedTransaction(_ e: Int) -> Int? {
+    // Read in place: no slice of the links, no copy of the transaction (each would retain storage, for
+    // each of a million payouts).
     let o = outcomes[e]
-    let links = linkedTransactions(e)
-    guard links.count == 1, o.category == .matched || o.category == .matchedWithinTolerance, o.rule != .split
+    guard o.linkCount == 1, o.category == .matched || o.category == .matchedWithinTolerance, o.rule != .split
     else { return nil }
-    let t = Int(links[links.startIndex])
-    return transactions[t].statusClass == .completed ? t : nil
+    let t = Int(links[Int(o.linkStart)])
+    return MagmaTransaction.statusClass(transactions[t].status) == .completed ? t : nil
   }
 
   /// The sentence for a payout matched (or within tolerance) by exactly one completed transaction `t`
