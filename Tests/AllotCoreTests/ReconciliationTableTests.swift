@@ -1,5 +1,6 @@
-import AllotCore
 import Testing
+
+@testable import AllotCore
 
 private func row(_ n: Int, _ cells: [String]) -> SheetRow {
   SheetRow(rowNumber: n, cells: cells.map { Cell.text($0) })
@@ -115,6 +116,45 @@ private func row(_ n: Int, _ cells: [String]) -> SheetRow {
     #expect(repeated.count == 198)
     #expect(repeated.first?.row == 102 && repeated.first?.message.contains("also on row 2;") == true)
     #expect(t.issues.items.map(\.row) == t.issues.items.map(\.row).sorted())
+  }
+
+  /// A completion time that repeats the creation time is checked as that time was: both bad, or both
+  /// good; a different one on its own.
+  @Test func repeatedTimesAreCheckedLikeTheFirst() {
+    var t = TransactionTable()
+    t.consume(row(1, ["id", "status", "amount", "currency", "createdAt", "completedAt"]))
+    t.consume(row(2, ["t1", "completed", "5", "USDC", "2026-03-01T10:00:00Z", "2026-03-01T10:00:00Z"]))
+    t.consume(row(3, ["t2", "completed", "5", "USDC", "soon", "soon"]))
+    t.consume(row(4, ["t3", "completed", "5", "USDC", "2026-03-01T10:00:00Z", "later"]))
+    t.consume(row(5, ["t4", "completed", "5", "USDC", "", "2026-03-02T10:00:00Z"]))
+    t.finish()
+    #expect(t.transactions.map(\.id) == ["t1", "t4"])
+    #expect(
+      t.issues.items.map { "\($0.row) \($0.column ?? "")" } == [
+        "3 createdAt", "3 completedAt", "4 completedAt",
+      ])
+  }
+
+  /// Long names repeated on many payouts share one string's storage; short ones are inline anyway; past
+  /// the limit, new texts are kept as they are (and still equal).
+  @Test func internedTextsShareStorage() {
+    func storage(_ s: String) -> UInt64 {
+      var copy = s
+      return copy.withUTF8 { UInt64(UInt(bitPattern: $0.baseAddress)) }
+    }
+    var interner = TextInterner(limit: 100)
+    let first = interner.intern(String(repeating: "Stakeholder ", count: 2) + "1")
+    for _ in 0..<3 {
+      let again = interner.intern(String(repeating: "Stakeholder ", count: 2) + "1")
+      #expect(again == first && storage(again) == storage(first))
+    }
+    // Enough distinct texts to grow the table several times, each found again afterwards.
+    let names = (0..<99).map { "A rather long stakeholder name \($0)" }
+    let kept = names.map { interner.intern($0) }
+    for (name, k) in zip(names, kept) { #expect(storage(interner.intern(name)) == storage(k)) }
+    let past = "Beyond the limit of distinct names"
+    #expect(interner.intern(past) == past)
+    #expect(interner.intern("short") == "short")
   }
 
   @Test func calendarDaysKeepTheirValueAndText() {

@@ -38,6 +38,9 @@ public struct PayoutTable: Sendable {
   public private(set) var issues = IssueList()
   private var header: HeaderLocator<PayoutField>
   private var references = DuplicateFinder()
+  /// The hash of each payout's reference, looked up in `references` by `finish()` (as `TransactionTable`
+  /// looks up its ids).
+  private var referenceHashes: [UInt64] = []
   /// Stakeholders have several payouts: their names share one string's storage.
   private var names = TextInterner(limit: 1 << 16)
 
@@ -48,7 +51,7 @@ public struct PayoutTable: Sendable {
   /// Room for `rows` payouts (an estimate; it only saves regrowing the array).
   public mutating func reserveCapacity(_ rows: Int) {
     payouts.reserveCapacity(rows)
-    references.reserveCapacity(rows)
+    referenceHashes.reserveCapacity(rows)
   }
 
   public mutating func consume(_ row: SheetRow) {
@@ -118,17 +121,7 @@ public struct PayoutTable: Sendable {
       }
     }
     guard ok else { return }
-    if let item = references.candidate(for: reference, item: payouts.count),
-      payouts[item].reference == reference, let first = payouts[item].sourceRow
-    {
-      issues.append(
-        Issue(
-          row: n, column: columns.columnName(.reference), field: "reference", severity: .warning,
-          code: "reference.duplicate",
-          message:
-            "Reference \"\(reference)\" is also used on row \(first); transactions naming it go to review.",
-          value: reference))
-    }
+    referenceHashes.append(DuplicateFinder.key(of: reference))
     let key = columns.text(.magnaKey, in: row)
     let id = columns.text(.magnaId, in: row)
     payouts.append(
@@ -139,12 +132,38 @@ public struct PayoutTable: Sendable {
         magnaKey: key.isEmpty ? nil : key, magnaId: id.isEmpty ? nil : id, sourceRow: n))
   }
 
-  /// Call after the last row: reports a file without a header row.
+  /// Call after the last row: warns of repeated references, reports a file without a header row.
   public mutating func finish() {
+    warnOfRepeatedReferences()
     header.finish(
       message:
         "No header row found: the payouts file needs columns reference, wallet, amount, currency, network (and stakeholder, due_date).",
       issues: &issues)
+  }
+
+  /// A `reference.duplicate` warning on each payout whose reference an earlier row has, naming that row,
+  /// placed among the other issues in row order (as if found while reading).
+  private mutating func warnOfRepeatedReferences() {
+    references.reserveCapacity(payouts.count)
+    let ahead = 16
+    let column = header.columns?.columnName(.reference)
+    var repeated: [Issue] = []
+    for k in payouts.indices {
+      if k + ahead < referenceHashes.count { references.prefetch(referenceHashes[k + ahead]) }
+      guard let first = references.candidate(forKey: referenceHashes[k], item: k),
+        payouts[first].reference == payouts[k].reference
+      else { continue }
+      let reference = payouts[k].reference
+      repeated.append(
+        Issue(
+          row: payouts[k].sourceRow ?? 0, column: column, field: "reference", severity: .warning,
+          code: "reference.duplicate",
+          message:
+            "Reference \"\(reference)\" is also used on row \(payouts[first].sourceRow ?? 0); transactions naming it go to review.",
+          value: reference))
+    }
+    referenceHashes = []
+    if !repeated.isEmpty { issues.insertInRowOrder(repeated) }
   }
 }
 
@@ -261,12 +280,14 @@ public struct TransactionTable: Sendable {
     }
     let created = columns.text(.createdAt, in: row)
     var completed = columns.text(.completedAt, in: row)
-    if !created.isEmpty && Timestamp.seconds(created) == nil {
+    let createdIsTime = created.isEmpty || Timestamp.seconds(created) != nil
+    if !createdIsTime {
       fail(
         .createdAt, "timestamp.invalid", "\"\(created)\" is not an ISO 8601 time (2026-03-31T10:00:00Z).",
         created)
     }
-    if !completed.isEmpty && Timestamp.seconds(completed) == nil {
+    // Most exports repeat the creation time as the completion time: parsed once.
+    if !completed.isEmpty && !(completed == created ? createdIsTime : Timestamp.seconds(completed) != nil) {
       fail(
         .completedAt, "timestamp.invalid",
         "\"\(completed)\" is not an ISO 8601 time (2026-03-31T10:00:00Z).", completed)
@@ -393,9 +414,16 @@ public enum AmountText {
 }
 
 /// Shares the storage of texts that repeat (a stakeholder's name on each of their payouts), remembering
-/// at most `limit` distinct texts.
+/// at most `limit` distinct texts. Texts are found by a 64-bit hash of their bytes and compared in full
+/// (a `Set<String>` hashed each with `Hasher` and took a third of the payouts' reading time).
 struct TextInterner: Sendable {
-  private var seen: Set<String> = []
+  private struct Slot: Sendable {
+    /// The text's hash with the low bit set; 0 marks a free slot.
+    var key: UInt64
+    var index: Int32
+  }
+  private var texts: [String] = []
+  private var slots = [Slot](repeating: Slot(key: 0, index: 0), count: 64)
   let limit: Int
 
   init(limit: Int) { self.limit = limit }
@@ -403,9 +431,29 @@ struct TextInterner: Sendable {
   mutating func intern(_ text: String) -> String {
     // Up to 15 bytes a string is stored inline: nothing to share.
     if text.utf8.count <= 15 { return text }
-    if seen.count < limit { return seen.insert(text).memberAfterInsert }
-    if let i = seen.firstIndex(of: text) { return seen[i] }
+    let key = DuplicateFinder.key(of: text) | 1
+    let mask = slots.count - 1
+    var i = Int(truncatingIfNeeded: key) & mask
+    while slots[i].key != 0 {
+      if slots[i].key == key && texts[Int(slots[i].index)] == text { return texts[Int(slots[i].index)] }
+      i = (i + 1) & mask
+    }
+    guard texts.count < limit else { return text }
+    slots[i] = Slot(key: key, index: Int32(texts.count))
+    texts.append(text)
+    if texts.count * 2 > slots.count { grow() }
     return text
+  }
+
+  private mutating func grow() {
+    let old = slots
+    slots = [Slot](repeating: Slot(key: 0, index: 0), count: old.count * 2)
+    let mask = slots.count - 1
+    for slot in old where slot.key != 0 {
+      var i = Int(truncatingIfNeeded: slot.key) & mask
+      while slots[i].key != 0 { i = (i + 1) & mask }
+      slots[i] = slot
+    }
   }
 }
 
