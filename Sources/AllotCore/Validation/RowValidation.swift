@@ -47,8 +47,8 @@ private final class RequestBox: Sendable {
 
 /// A fast, well-mixed 64-bit hash of a request for duplicate detection within a file (not
 /// cryptographic: `AllocationRequest.fingerprint()` is the SHA-256 kept in the database). Two 64-bit
-/// lanes over 8-byte words (chained for tags and single words, side by side over pairs of words),
-/// folded with a MurmurHash3 finaliser; a false "duplicate" needs a
+/// lanes over 8-byte words (values in the lane of their tag's parity, so that consecutive fields hash
+/// side by side; absent values and counts chained through both), folded with a MurmurHash3 finaliser; a false "duplicate" needs a
 /// 64-bit collision (about 1 in 3·10^7 for a file of a million distinct rows).
 enum BodyHash {
   /// The duplicate key of a request and an upper bound of its body size, without writing the body.
@@ -109,32 +109,38 @@ enum BodyHash {
     }
 
     /// The same as `add(_:_:)` for a string whose UTF-8 bytes these are.
+    ///
+    /// A value goes into one lane, by its tag's parity, so the values of consecutive fields hash side by
+    /// side (two independent chains) instead of one after the other.
     mutating func add(_ tag: UInt64, _ buffer: UnsafeBufferPointer<UInt8>?) {
       guard let buffer else {
         word(tag << 56 | 0xFF_FFFF)
         return
       }
       bytes += buffer.count
-      word(tag << 56 | UInt64(buffer.count))
-      guard let base = buffer.baseAddress else { return }
+      if tag & 1 == 0 {
+        a = Self.lane(a, 0x87C3_7B91_1142_53D5, tag, buffer)
+      } else {
+        b = Self.lane(b, 0x4CF5_AD43_2745_937F, tag, buffer)
+      }
+    }
+
+    /// `x` after the tag, the length and the bytes of a value, eight bytes at a time (the last 1–7 bytes
+    /// as one little-endian word, byte k at bits 8k).
+    @inline(__always)
+    static func lane(_ x: UInt64, _ k: UInt64, _ tag: UInt64, _ buffer: UnsafeBufferPointer<UInt8>) -> UInt64
+    {
+      let n = buffer.count
+      var x = rotl((x ^ (tag << 56 | UInt64(n))) &* k, 31)
+      guard let base = buffer.baseAddress else { return x }
       let raw = UnsafeRawPointer(base)
       var i = 0
-      let n = buffer.count
-      // Two words at a time, one into each lane (two independent chains).
-      while i + 16 <= n {
-        let w0 = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-        let w1 = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
-        a = rotl((a ^ w0) &* 0x87C3_7B91_1142_53D5, 31)
-        b = rotl((b ^ w1) &* 0x4CF5_AD43_2745_937F, 29)
-        i += 16
-      }
-      if i + 8 <= n {
-        word(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+      while i + 8 <= n {
+        x = rotl((x ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k, 31)
         i += 8
       }
-      // The last 1–7 bytes as one little-endian word (byte k at bits 8k).
-      guard i < n else { return }
-      word(SWARBytes.tail(raw, from: i, to: n))
+      if i < n { x = rotl((x ^ SWARBytes.tail(raw, from: i, to: n)) &* k, 31) }
+      return x
     }
 
     func finish() -> UInt64 { BodyHash.fmix(a) ^ BodyHash.fmix(b &+ 0x1656_67B1_9E37_79F9) }
