@@ -159,6 +159,9 @@ enum ParallelCSVValidation {
       var b = 0
       while a < rows.count || b < valid.count {
         if b == valid.count || (a < rows.count && rows[a].rowNumber < valid[b].row) {
+          if a + prefetchDistance < rows.count, let ahead = rows[a + prefetchDistance].duplicateKey {
+            validator.prefetchDuplicate(ahead)
+          }
           if let merged = validator.accept(rows[a]) { try onRow(merged) }
           a += 1
         } else {
