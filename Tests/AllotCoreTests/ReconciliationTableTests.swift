@@ -6,6 +6,21 @@ private func row(_ n: Int, _ cells: [String]) -> SheetRow {
   SheetRow(rowNumber: n, cells: cells.map { Cell.text($0) })
 }
 
+/// A table fed `rows` as rows 1, 2, 3, … and finished.
+private func payoutTable(_ rows: [[String]]) -> PayoutTable {
+  var table = PayoutTable()
+  for (i, cells) in rows.enumerated() { table.consume(row(i + 1, cells)) }
+  table.finish()
+  return table
+}
+
+private func transactionTable(_ rows: [[String]]) -> TransactionTable {
+  var table = TransactionTable()
+  for (i, cells) in rows.enumerated() { table.consume(row(i + 1, cells)) }
+  table.finish()
+  return table
+}
+
 @Suite struct ReconciliationTableTests {
   @Test func naturalHeadersTitleRowsAndBadRows() {
     var t = PayoutTable()
@@ -58,23 +73,23 @@ private func row(_ n: Int, _ cells: [String]) -> SheetRow {
   }
 
   @Test func duplicateReferencesAndIdsNameTheFirstRow() {
-    var p = PayoutTable()
-    p.consume(row(1, ["reference", "stakeholder", "wallet", "amount", "currency", "network"]))
-    p.consume(row(2, ["P-1", "A long stakeholder name", "0xabc", "5", "USDC", "base"]))
-    p.consume(row(3, ["P-2", "A long stakeholder name", "0xdef", "6", "USDC", "base"]))
-    p.consume(row(4, ["P-1", "Someone", "0x123", "7", "USDC", "base"]))
-    p.finish()
+    let p = payoutTable([
+      ["reference", "stakeholder", "wallet", "amount", "currency", "network"],
+      ["P-1", "A long stakeholder name", "0xabc", "5", "USDC", "base"],
+      ["P-2", "A long stakeholder name", "0xdef", "6", "USDC", "base"],
+      ["P-1", "Someone", "0x123", "7", "USDC", "base"],
+    ])
     #expect(p.payouts.count == 3)
     #expect(p.payouts[1].stakeholder == "A long stakeholder name")
     #expect(
       p.issues.items.map { "\($0.row) \($0.code) \($0.severity)" } == ["4 reference.duplicate warning"])
     #expect(p.issues.items.first?.message.contains("row 2") == true)
-    var t = TransactionTable()
-    t.consume(row(1, ["id", "status", "amount", "currency", "createdAt", "updatedAt", "completedAt"]))
-    t.consume(row(2, ["t1", "completed", "5", "usdc", "2026-03-01T10:00:00Z", "2026-03-01T10:00:00Z", ""]))
-    t.consume(row(3, ["t2", "completed", "5", "usdc", "2026-03-01T10:00:00Z", "", "2026-03-01T10:00:00Z"]))
-    t.consume(row(4, ["t1", "completed", "6", "usdc", "", "", ""]))
-    t.finish()
+    let t = transactionTable([
+      ["id", "status", "amount", "currency", "createdAt", "updatedAt", "completedAt"],
+      ["t1", "completed", "5", "usdc", "2026-03-01T10:00:00Z", "2026-03-01T10:00:00Z", ""],
+      ["t2", "completed", "5", "usdc", "2026-03-01T10:00:00Z", "", "2026-03-01T10:00:00Z"],
+      ["t1", "completed", "6", "usdc", "", "", ""],
+    ])
     #expect(t.transactions.map(\.id) == ["t1", "t2"])
     #expect(t.transactions[0].updatedAt == "2026-03-01T10:00:00Z" && t.transactions[0].completedAt == "")
     #expect(t.transactions[1].updatedAt == "" && t.transactions[1].completedAt == "2026-03-01T10:00:00Z")
@@ -121,13 +136,13 @@ private func row(_ n: Int, _ cells: [String]) -> SheetRow {
   /// A completion time that repeats the creation time is checked as that time was: both bad, or both
   /// good; a different one on its own.
   @Test func repeatedTimesAreCheckedLikeTheFirst() {
-    var t = TransactionTable()
-    t.consume(row(1, ["id", "status", "amount", "currency", "createdAt", "completedAt"]))
-    t.consume(row(2, ["t1", "completed", "5", "USDC", "2026-03-01T10:00:00Z", "2026-03-01T10:00:00Z"]))
-    t.consume(row(3, ["t2", "completed", "5", "USDC", "soon", "soon"]))
-    t.consume(row(4, ["t3", "completed", "5", "USDC", "2026-03-01T10:00:00Z", "later"]))
-    t.consume(row(5, ["t4", "completed", "5", "USDC", "", "2026-03-02T10:00:00Z"]))
-    t.finish()
+    let t = transactionTable([
+      ["id", "status", "amount", "currency", "createdAt", "completedAt"],
+      ["t1", "completed", "5", "USDC", "2026-03-01T10:00:00Z", "2026-03-01T10:00:00Z"],
+      ["t2", "completed", "5", "USDC", "soon", "soon"],
+      ["t3", "completed", "5", "USDC", "2026-03-01T10:00:00Z", "later"],
+      ["t4", "completed", "5", "USDC", "", "2026-03-02T10:00:00Z"],
+    ])
     #expect(t.transactions.map(\.id) == ["t1", "t4"])
     #expect(
       t.issues.items.map { "\($0.row) \($0.column ?? "")" } == [
