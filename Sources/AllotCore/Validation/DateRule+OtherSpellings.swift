@@ -3,11 +3,14 @@ extension DateRule {
   /// `Mar 1, 2026`, `1-Mar-2026`, optionally followed by a time. Never accepted: always an error that
   /// shows the reading(s), so the user writes the ISO date they mean.
   enum OtherSpellings {
-    static func diagnose(_ text: String, label: String) -> FieldProblem {
+    /// `shortcut`: give up early on ASCII text that cannot be a date of three parts (nil: when it is
+    /// ASCII; the tests compare both ways).
+    static func diagnose(_ text: String, label: String, shortcut: Bool? = nil) -> FieldProblem {
       let shown = TextScan.shown(text)
       let generic = FieldProblem.error(
         "date.not_iso",
         "\(label) must be an ISO 8601 date like 2026-03-01 or 2026-03-01T09:30:00Z (found \(shown)).")
+      if shortcut ?? TextScan.isASCII(text), !hasTimeSuffix(text), tokenCount(text) != 3 { return generic }
       // Split off a trailing time ("03/04/2026 10:00").
       var datePart = Substring(text)
       var timeSuffix = ""
@@ -56,6 +59,28 @@ extension DateRule {
       case (false, false):
         return .error("date.invalid", "\(label) \(shown) is not a real date in either day/month order.")
       }
+    }
+
+    /// For ASCII text: whether a space is followed by a `:` (a time after the date), as `diagnose` looks.
+    private static func hasTimeSuffix(_ text: String) -> Bool {
+      guard let space = text.utf8.lastIndex(of: UInt8(ascii: " ")) else { return false }
+      return text.utf8[text.utf8.index(after: space)...].contains(UInt8(ascii: ":"))
+    }
+
+    /// For ASCII text: the number of tokens `diagnose` splits it into (runs between `/ . - space ,`).
+    private static func tokenCount(_ text: String) -> Int {
+      var count = 0
+      var inToken = false
+      for b in text.utf8 {
+        switch b {
+        case UInt8(ascii: "/"), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: " "), UInt8(ascii: ","):
+          inToken = false
+        default:
+          if !inToken { count += 1 }
+          inToken = true
+        }
+      }
+      return count
     }
 
     private static func one(_ y: Int, _ m: Int, _ d: Int, label: String, shown: String, time: String)

@@ -70,6 +70,11 @@ public enum EmailRule {
   }
 
   private static func explain(_ text: String) -> String {
+    TextScan.isASCII(text) ? explainASCII(text) : explainCharacters(text)
+  }
+
+  /// `explain` on the text's characters (any text; the tests hold `explainASCII` to it).
+  static func explainCharacters(_ text: String) -> String {
     let shown = TextScan.shown(text)
     let lower = text.lowercased()
     if lower.hasPrefix("mailto:") {
@@ -87,6 +92,37 @@ public enum EmailRule {
     if text.contains(" ") { return "it contains a space (found \(shown))." }
     if ats == 0 { return "it has no @ (found \(shown))." }
     if text.hasSuffix(".") { return "it ends with a dot (found \(shown))." }
+    return "expected name@example.com (found \(shown))."
+  }
+
+  /// `explain` for ASCII text, on its bytes (the same sentences; an invalid email is explained for each
+  /// of the rows a shifted column spoils, so this runs as often as a check).
+  static func explainASCII(_ text: String) -> String {
+    let u = Array(text.utf8)
+    let shown = TextScan.shown(text)
+    if TextScan.hasPrefixIgnoringCase(text, "mailto:") {
+      let rest = String(decoding: u[7...], as: UTF8.self)
+      if isValid(rest.utf8) { return "remove mailto:, write \(rest)." }
+    }
+    if let open = u.lastIndex(of: UInt8(ascii: "<")), u.last == UInt8(ascii: ">") {
+      let inner = String(decoding: u[(open + 1)..<(u.count - 1)], as: UTF8.self)
+      if isValid(inner.utf8) { return "write only the address, \(inner) (found \(shown))." }
+    }
+    var ats = 0
+    var separator = false
+    var space = false
+    for b in u {
+      switch b {
+      case UInt8(ascii: "@"): ats += 1
+      case UInt8(ascii: ","), UInt8(ascii: ";"): separator = true
+      case UInt8(ascii: " "): space = true
+      default: break
+      }
+    }
+    if separator || ats > 1 { return "give one address per cell (found \(shown))." }
+    if space { return "it contains a space (found \(shown))." }
+    if ats == 0 { return "it has no @ (found \(shown))." }
+    if u.last == UInt8(ascii: ".") { return "it ends with a dot (found \(shown))." }
     return "expected name@example.com (found \(shown))."
   }
 }

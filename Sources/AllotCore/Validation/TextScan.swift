@@ -64,6 +64,23 @@ enum TextScan {
     return true
   }
 
+  /// True when every byte of `s` is ASCII: then each byte is one `Character` (a CR LF pair aside, which
+  /// the byte scans below treat alike), so a scan of the bytes finds what a scan of the characters would.
+  static func isASCII(_ s: String) -> Bool { s.utf8.allSatisfy { $0 < 0x80 } }
+
+  /// Whether `s` begins with the ASCII lower-case literal `prefix`, ignoring ASCII case (for an ASCII
+  /// `s`, the same as `s.lowercased().hasPrefix(prefix)`).
+  static func hasPrefixIgnoringCase(_ s: String, _ prefix: StaticString) -> Bool {
+    let a = s.utf8
+    guard a.count >= prefix.utf8CodeUnitCount else { return false }
+    var p = prefix.utf8Start
+    for u in a.prefix(prefix.utf8CodeUnitCount) {
+      if lower(u) != p.pointee { return false }
+      p += 1
+    }
+    return true
+  }
+
   /// `s` upper-cased for ASCII letters; returns `s` itself when it has none in lower case.
   static func asciiUppercased(_ s: String) -> String {
     guard s.utf8.contains(where: { $0 >= 97 && $0 <= 122 }) else { return s }

@@ -71,7 +71,8 @@ public enum UUIDRule {
     return String(decoding: out, as: UTF8.self)
   }
 
-  private static func explain(_ text: String) -> String {
+  /// `bytewise`: scan ASCII text as bytes (nil: when it is ASCII; the tests compare both ways).
+  static func explain(_ text: String, bytewise: Bool? = nil) -> String {
     let shown = TextScan.shown(text)
     if text.hasPrefix("{") || text.hasSuffix("}") {
       var inner = text
@@ -79,14 +80,23 @@ public enum UUIDRule {
       if inner.hasSuffix("}") { inner.removeLast() }
       if let n = normalised(inner.utf8) { return "remove the braces: write \(n ?? inner)." }
     }
-    let lowered = text.lowercased()
-    if lowered.hasPrefix("urn:uuid:") {
+    // ASCII text (the usual case) is scanned as bytes: the same findings, without lower-casing the text
+    // or looking up each character's properties.
+    let ascii = bytewise ?? TextScan.isASCII(text)
+    if ascii ? TextScan.hasPrefixIgnoringCase(text, "urn:uuid:") : text.lowercased().hasPrefix("urn:uuid:") {
       let inner = String(text.dropFirst(9))
       if let n = normalised(inner.utf8) { return "remove the urn:uuid: prefix: write \(n ?? inner)." }
     }
     let utf8 = Array(text.utf8)
     let hex = utf8.filter { Hex.value($0) != nil }
-    if let bad = text.first(where: { !($0.isHexDigit || $0 == "-") }) {
+    let firstBad: Character? =
+      ascii
+      ? utf8.firstIndex(where: { Hex.value($0) == nil && $0 != UInt8(ascii: "-") }).map { i in
+        // A CR before an LF is one character with it.
+        utf8[i] == 13 && i + 1 < utf8.count && utf8[i + 1] == 10 ? "\r\n" : Character(Unicode.Scalar(utf8[i]))
+      }
+      : text.first(where: { !($0.isHexDigit || $0 == "-") })
+    if let bad = firstBad {
       let what = bad == " " ? "a space" : "'\(bad)'"
       return
         "it contains \(what), but a UUID has only hex digits (0-9, a-f) and dashes, like \(example) (found \(shown))."
