@@ -37,9 +37,8 @@ public struct PayoutTable: Sendable {
   public private(set) var payouts: [ExpectedPayout] = []
   public private(set) var issues = IssueList()
   private var header: HeaderLocator<PayoutField>
-  private var references = DuplicateFinder()
-  /// The hash of each payout's reference, looked up in `references` by `finish()` (as `TransactionTable`
-  /// looks up its ids).
+  /// The hash of each payout's reference, looked up by `finish()` (as `TransactionTable` looks up its
+  /// ids).
   private var referenceHashes: [UInt64] = []
   /// Stakeholders have several payouts: their names share one string's storage.
   private var names = TextInterner(limit: 1 << 16)
@@ -144,26 +143,23 @@ public struct PayoutTable: Sendable {
   /// A `reference.duplicate` warning on each payout whose reference an earlier row has, naming that row,
   /// placed among the other issues in row order (as if found while reading).
   private mutating func warnOfRepeatedReferences() {
-    references.reserveCapacity(payouts.count)
-    let ahead = 16
+    var finder = DuplicateFinder()
+    let repeated = finder.earlierOccurrences(of: referenceHashes) { [payouts] in
+      payouts[$0].reference == payouts[$1].reference
+    }
+    referenceHashes = []
+    guard !repeated.isEmpty else { return }
     let column = header.columns?.columnName(.reference)
-    var repeated: [Issue] = []
-    for k in payouts.indices {
-      if k + ahead < referenceHashes.count { references.prefetch(referenceHashes[k + ahead]) }
-      guard let first = references.candidate(forKey: referenceHashes[k], item: k),
-        payouts[first].reference == payouts[k].reference
-      else { continue }
-      let reference = payouts[k].reference
-      repeated.append(
-        Issue(
+    issues.insertInRowOrder(
+      repeated.map { k, first in
+        let reference = payouts[k].reference
+        return Issue(
           row: payouts[k].sourceRow ?? 0, column: column, field: "reference", severity: .warning,
           code: "reference.duplicate",
           message:
             "Reference \"\(reference)\" is also used on row \(payouts[first].sourceRow ?? 0); transactions naming it go to review.",
-          value: reference))
-    }
-    referenceHashes = []
-    if !repeated.isEmpty { issues.insertInRowOrder(repeated) }
+          value: reference)
+      })
   }
 }
 
@@ -175,9 +171,8 @@ public struct TransactionTable: Sendable {
   public private(set) var transactions: [MagmaTransaction] = []
   public private(set) var issues = IssueList()
   private var header: HeaderLocator<TransactionField>
-  private var ids = DuplicateFinder()
-  /// The hash of each transaction's id, looked up in `ids` by `finish()`: all at once, each slot
-  /// requested some lookups ahead, instead of a cache miss per row while reading.
+  /// The hash of each transaction's id, looked up by `finish()`: all at once, each slot requested some
+  /// lookups ahead, instead of a cache miss per row while reading.
   private var idHashes: [UInt64] = []
 
   public init(mapping: [String: String] = [:], expectedRows: Int = 0) {
@@ -212,37 +207,36 @@ public struct TransactionTable: Sendable {
   /// Removes the transactions whose id an earlier row has, each with an `id.duplicate` error naming
   /// that row, placed among the other issues in row order (as if found while reading).
   private mutating func dropRepeatedIds() {
-    ids.reserveCapacity(transactions.count)
-    let ahead = 16
-    var repeated: [Issue] = []
-    var keep = [Bool](repeating: true, count: transactions.count)
-    for k in transactions.indices {
-      if k + ahead < idHashes.count { ids.prefetch(idHashes[k + ahead]) }
-      guard let first = ids.candidate(forKey: idHashes[k], item: k),
-        transactions[first].id == transactions[k].id
-      else { continue }
-      keep[k] = false
-      let id = transactions[k].id
-      repeated.append(
-        Issue(
-          row: transactions[k].sourceRow ?? 0, column: idColumn, field: TransactionField.id.rawValue,
-          severity: .error, code: "id.duplicate",
-          message:
-            "Transaction id \(id) is also on row \(transactions[first].sourceRow ?? 0); each transaction must appear once.",
-          value: id))
+    var finder = DuplicateFinder()
+    let repeated = finder.earlierOccurrences(of: idHashes) { [transactions] in
+      transactions[$0].id == transactions[$1].id
     }
     idHashes = []
     guard !repeated.isEmpty else { return }
-    issues.insertInRowOrder(repeated)
-    var k = 0
-    transactions.removeAll { _ in
-      defer { k += 1 }
-      return !keep[k]
+    let column = header.columns?.columnName(.id)
+    issues.insertInRowOrder(
+      repeated.map { k, first in
+        let id = transactions[k].id
+        return Issue(
+          row: transactions[k].sourceRow ?? 0, column: column, field: TransactionField.id.rawValue,
+          severity: .error, code: "id.duplicate",
+          message:
+            "Transaction id \(id) is also on row \(transactions[first].sourceRow ?? 0); each transaction must appear once.",
+          value: id)
+      })
+    // Compacted in place, in order (moves, no copies of the records).
+    var kept = 0
+    var next = 0
+    for k in transactions.indices {
+      if next < repeated.count && repeated[next].index == k {
+        next += 1
+        continue
+      }
+      if kept != k { transactions.swapAt(kept, k) }
+      kept += 1
     }
+    transactions.removeLast(transactions.count - kept)
   }
-
-  /// The id column's name as the file spells it (for the `id.duplicate` issues).
-  private var idColumn: String? { header.columns?.columnName(.id) }
 
   private mutating func consumeData<Row: ReconciliationRow>(
     _ row: Row, _ columns: ReconciliationColumns<TransactionField>
@@ -488,6 +482,22 @@ struct DuplicateFinder: Sendable {
       h.add(0, u)
       return h.finish()
     }
+  }
+
+  /// For each of `hashes` in order, the index of the first earlier one with the same text, when there is
+  /// one (`sameText(earlier, index)` confirms it: a hash is not the text). The slots are requested 16
+  /// lookups ahead: the table is larger than the cache and probed at random.
+  mutating func earlierOccurrences(of hashes: [UInt64], sameText: (Int, Int) -> Bool)
+    -> [(index: Int, earlier: Int)]
+  {
+    reserveCapacity(hashes.count)
+    let ahead = 16
+    var found: [(index: Int, earlier: Int)] = []
+    for k in hashes.indices {
+      if k + ahead < hashes.count { prefetch(hashes[k + ahead]) }
+      if let first = candidate(forKey: hashes[k], item: k), sameText(first, k) { found.append((k, first)) }
+    }
+    return found
   }
 
   /// Starts loading the slot `candidate(forKey:item:)` for `hash` probes first.
