@@ -48,8 +48,8 @@ private final class RequestBox: Sendable {
 /// A fast, well-mixed 64-bit hash of a request for duplicate detection within a file (not
 /// cryptographic: `AllocationRequest.fingerprint()` is the SHA-256 kept in the database). Two 64-bit
 /// lanes over 8-byte words (values in the lane of their tag's parity, so that consecutive fields hash
-/// side by side; absent values and counts chained through both), folded with a MurmurHash3 finaliser; a false "duplicate" needs a
-/// 64-bit collision (about 1 in 3·10^7 for a file of a million distinct rows).
+/// side by side; absent values and counts chained through both), folded with a MurmurHash3 finaliser; a
+/// false "duplicate" needs a 64-bit collision (about 1 in 3·10^7 for a file of a million distinct rows).
 enum BodyHash {
   /// The duplicate key of a request and an upper bound of its body size, without writing the body.
   ///
