@@ -136,7 +136,7 @@ enum BodyHash {
       let raw = UnsafeRawPointer(base)
       var i = 0
       while i + 8 <= n {
-        x = rotl((x ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k, 31)
+        x = rotl((x ^ SWARBytes.load(raw, i)) &* k, 31)
         i += 8
       }
       if i < n { x = rotl((x ^ SWARBytes.tail(raw, from: i, to: n)) &* k, 31) }

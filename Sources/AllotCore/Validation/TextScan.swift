@@ -54,14 +54,7 @@ enum TextScan {
 
   /// ASCII case-insensitive equality with an ASCII lower-case literal.
   static func equalsLowercased(_ s: String, _ lowerLiteral: StaticString) -> Bool {
-    let a = s.utf8
-    guard a.count == lowerLiteral.utf8CodeUnitCount else { return false }
-    var p = lowerLiteral.utf8Start
-    for u in a {
-      if lower(u) != p.pointee { return false }
-      p += 1
-    }
-    return true
+    s.utf8.count == lowerLiteral.utf8CodeUnitCount && hasPrefixIgnoringCase(s, lowerLiteral)
   }
 
   /// True when every byte of `s` is ASCII: then each byte is one `Character` (a CR LF pair aside, which

@@ -26,7 +26,7 @@ public enum UUIDRule {
     var bad: UInt64 = 0
     var upper: UInt64 = 0
     @inline(__always) func check(_ offset: Int, _ hexBytes: UInt64) {
-      let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+      let w = SWARBytes.load(raw, offset)
       let (hex, capital) = SWARBytes.hexDigits(w)
       bad |= (hex & hexBytes) ^ hexBytes
       upper |= capital & hexBytes
