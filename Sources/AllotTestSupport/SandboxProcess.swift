@@ -2,10 +2,14 @@ import Foundation
 
 /// `allot sandbox` running as its own process, for end-to-end tests: started on a free loopback port,
 /// its printed settings parsed, and stopped (SIGTERM, then SIGKILL) by `stop()` or when the test ends.
+/// Its standard error goes to a file in the test scratch folder, so a sandbox that dies in the middle of
+/// a test can say why (``health``).
 public final class SandboxProcess: @unchecked Sendable {
   public let process: Process
   /// The `KEY=VALUE` lines it printed (`MAGNA_BASE_URL`, `MAGNA_API_TOKEN`, `SANDBOX_TOKEN_ID`, …).
   public let settings: [String: String]
+  /// Where its standard error goes.
+  public let errorLog: URL
 
   /// Starts the sandbox and waits, on a thread of its own, until it says it is ready.
   public static func start(arguments: [String] = [], timeout: TimeInterval = 30) async throws
@@ -21,7 +25,10 @@ public final class SandboxProcess: @unchecked Sendable {
     p.arguments = ["sandbox", "--port", "0"] + arguments
     let pipe = Pipe()
     p.standardOutput = pipe
-    p.standardError = FileHandle.nullDevice
+    let log = TestScratch.file("sandbox-stderr.log", label: "sandbox")
+    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+    errorLog = log
+    p.standardError = try FileHandle(forWritingTo: log)
     p.standardInput = FileHandle.nullDevice
     try p.run()
     var lines: [String: String] = [:]
@@ -51,6 +58,17 @@ public final class SandboxProcess: @unchecked Sendable {
   /// The environment a user pastes: Magna and Magma endpoints and credentials.
   public var environment: [String: String] {
     settings.filter { $0.key.hasPrefix("MAGNA_") || $0.key.hasPrefix("MAGMA_") }
+  }
+
+  /// nil while the sandbox runs; else how it ended and the end of what it wrote to standard error.
+  /// A test that sees requests refused checks this to tell a dead sandbox from a client bug.
+  public var health: String? {
+    guard !process.isRunning else { return nil }
+    let how =
+      process.terminationReason == .uncaughtSignal
+      ? "killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
+    let text = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
+    return "allot sandbox \(how); its standard error ends with:\n\(text.suffix(4_000))"
   }
 
   public func stop() {

@@ -68,6 +68,7 @@ import Testing
     // Resume until done.
     let last = try await AllotRunner.run(
       ["submit", "--concurrency", "8", "--request-timeout", "2"], environment: env, timeout: 300)
+    try #require(sandbox.health == nil, "\(sandbox.health ?? "")")
     #expect(last.status == 1, "rejected rows make the run end with status 1: \(last.stdout)\(last.stderr)")
     #expect(!last.crashed)
 

@@ -37,10 +37,15 @@ final class FaultInjector: Sendable {
   }
 
   /// nil when the request is admitted; else the seconds until the current 1-second window ends (≥ 1).
+  ///
+  /// `now` is read before the lock is taken, so a request handled on another thread may already have
+  /// opened a window that starts after it: that request counts in the current window (the subtraction
+  /// must not wrap, which traps and kills the sandbox mid-run).
   func rateLimited(now: UInt64 = DispatchTime.now().uptimeNanoseconds) -> Int? {
     guard let limit = configuration.rateLimit, limit > 0 else { return nil }
     return state.withLockedValue { s in
-      if now - s.windowStart >= 1_000_000_000 || s.windowStart == 0 {
+      let elapsed = now > s.windowStart ? now - s.windowStart : 0
+      if elapsed >= 1_000_000_000 || s.windowStart == 0 {
         s.windowStart = now
         s.windowCount = 0
       }
