@@ -215,18 +215,49 @@ import Testing
 
   @Test func listingFailureIsRetriedWithoutCountingACheck() async throws {
     let rig = Rig { call, _ in call == 1 ? .commitThenLose(status: 500) : .create }
-    await rig.api.setListFailure(MagnaError(status: 500, type: nil, message: "boom"))
     await rig.store.stage(Self.rows(1))
-    let control = SubmissionControl()
-    let engine = rig.engine(control: control)
-    let api = rig.api
-    let task = Task { try await engine.run() }
-    // Let a few listings fail, then heal the API.
-    while await api.listCalls < 3 { await Task.yield() }
-    await api.setListFailure(nil)
-    let report = try await task.value
+    // Three listings fail, then the API heals.
+    await rig.api.setListFailure(MagnaError(status: 500, type: nil, message: "boom"), times: 3)
+    let report = try await rig.engine().run()
     #expect(report.count(.succeeded) == 1)
-    #expect(await rig.store.auditOutcomes(1).filter { $0 == "verify_error" }.count >= 3)
+    #expect(await rig.store.auditOutcomes(1).filter { $0 == "verify_error" }.count == 3)
+  }
+
+  /// Magna goes away after losing an answer: the listing never works again. The run does not wait
+  /// forever; it stops after `verifyPatience` seconds of failed checks, and the row stays `unknown` for
+  /// the next run.
+  @Test func listingThatNeverAnswersEndsTheRunWithRowsUnknown() async throws {
+    var rig = Rig { call, _ in call == 1 ? .commitThenLose(status: 500) : .create }
+    rig.options.concurrency = 1
+    rig.options.verifyPatience = 45
+    await rig.api.setListFailure(MagnaError(status: nil, type: nil, message: "connection refused"))
+    await rig.store.stage(Self.rows(1))
+    let start = await rig.clock.now()
+    let report = try await rig.engine().run()
+    guard case .unverifiable(let checks, let seconds, let message) = report.ending else {
+      Issue.record("expected unverifiable, got \(report.ending)")
+      return
+    }
+    #expect(checks >= SubmissionOptions.minimumFailedSweeps)
+    #expect(seconds >= 45)
+    #expect(message.contains("connection refused"))
+    #expect(await rig.clock.now() - start < 45 + 2 * 10 + 1, "it gave up soon after its patience ran out")
+    #expect(report.count(.unknown) == 1)
+    #expect(!report.allSettled)
+    #expect(await rig.store.auditOutcomes(1).filter { $0 == "verify_error" }.count == checks)
+  }
+
+  /// A listing that answers now and then is not given up on: the streak starts again.
+  @Test func listingThatAnswersSometimesKeepsTheRunGoing() async throws {
+    var rig = Rig { call, _ in call == 1 ? .commitThenLose(status: 500) : .create }
+    rig.options.verifyPatience = 0
+    await rig.api.setListFailure(
+      MagnaError(status: 503, type: nil, message: "busy"), times: SubmissionOptions.minimumFailedSweeps - 1)
+    await rig.store.stage(Self.rows(1))
+    let report = try await rig.engine().run()
+    #expect(report.ending == .finished)
+    #expect(report.count(.succeeded) == 1)
+    #expect(await rig.api.listCalls == SubmissionOptions.minimumFailedSweeps)
   }
 
   @Test func listingUnauthorizedStopsTheRun() async throws {
@@ -314,6 +345,7 @@ extension SubmissionReport.Ending: CustomStringConvertible {
     case .stopped: "stopped"
     case .cancelled: "cancelled"
     case .unauthorized(let s, let m): "unauthorized(\(s), \(m))"
+    case .unverifiable(let c, let s, let m): "unverifiable(\(c) checks, \(s) s, \(m))"
     }
   }
 }

@@ -2,7 +2,7 @@ extension SubmissionEngine {
   /// Reads the `unknown` rows due for a check at `now` (at most 512) and verifies them.
   func verifyDue(now: Double) async throws -> ChildResult {
     let due = try await store.verifiableRows(batch: options.batch, now: now, limit: 512)
-    guard !due.isEmpty else { return .verified(states: [], unauthorized: nil) }
+    guard !due.isEmpty else { return .verified(states: [], unauthorized: nil, listing: .none) }
     return try await verify(due)
   }
 
@@ -25,6 +25,7 @@ extension SubmissionEngine {
     var updates: [RowUpdate] = []
     var states: [RowState] = []
     var unauthorized: (status: Int, message: String)?
+    var listing = Listing.none
 
     for g in order {
       let members = groups[g] ?? []
@@ -38,6 +39,7 @@ extension SubmissionEngine {
         if error.isAuthorization {
           unauthorized = (error.status ?? 401, error.message)
         }
+        if case .answered = listing {} else { listing = .failed(error.description) }
         // Listing failed: try again later, without counting a check.
         for row in members {
           var u = RowUpdate(
@@ -52,6 +54,7 @@ extension SubmissionEngine {
         if unauthorized != nil { break }
         continue
       }
+      listing = .answered
       let finishedAt = await clock.now()
       for row in members {
         let u = verdict(
@@ -61,7 +64,7 @@ extension SubmissionEngine {
       }
     }
     if !updates.isEmpty { try await store.apply(updates) }
-    return .verified(states: states, unauthorized: unauthorized)
+    return .verified(states: states, unauthorized: unauthorized, listing: listing)
   }
 
   /// The update for one `unknown` row after a listing.

@@ -32,12 +32,23 @@ public struct SubmissionEngine: Sendable {
   enum ChildResult: Sendable {
     /// A create request ended; `update` (its outcome, not committed yet) and how long it took.
     case sent(update: RowUpdate, duration: Double, unauthorized: (status: Int, message: String)?)
-    /// A verification sweep ended (committed); the states the rows reached (empty: nothing was due).
-    case verified(states: [RowState], unauthorized: (status: Int, message: String)?)
+    /// A verification sweep ended (committed); the states the rows reached (empty: nothing was due), and
+    /// whether Magna could be listed.
+    case verified(states: [RowState], unauthorized: (status: Int, message: String)?, listing: Listing)
     /// A group commit ended.
     case committed(CommitResult)
     /// A timer ran out (the rate limit allows the next request).
     case tick
+  }
+
+  /// What a verification sweep learned of Magna's list endpoint.
+  enum Listing: Sendable {
+    /// Nothing was due.
+    case none
+    /// At least one listing answered.
+    case answered
+    /// Every listing failed; the last error.
+    case failed(String)
   }
 
   /// A row marked `in_flight` in a committed transaction whose request has not left yet.
@@ -145,6 +156,9 @@ public struct SubmissionEngine: Sendable {
       var lastProbe = -Double.infinity
       /// Mean request duration (moving average), nil before the first answer.
       var latency: Double?
+      /// Verification sweeps in a row whose every listing failed, and when the first of them ended.
+      var failedSweeps = 0
+      var failingSince = 0.0
 
       func absorb(_ result: ChildResult) async {
         switch result {
@@ -159,8 +173,21 @@ public struct SubmissionEngine: Sendable {
           }
           tally.progress.inFlight = sending
           progress(tally.snapshot(now: await clock.now()))
-        case .verified(let states, let unauthorized):
+        case .verified(let states, let unauthorized, let listing):
           verifying = false
+          switch listing {
+          case .none: break
+          case .answered: failedSweeps = 0
+          case .failed(let message):
+            let now = await clock.now()
+            if failedSweeps == 0 { failingSince = now }
+            failedSweeps += 1
+            if failedSweeps >= SubmissionOptions.minimumFailedSweeps,
+              now - failingSince >= options.verifyPatience, case .finished = ending
+            {
+              ending = .unverifiable(checks: failedSweeps, seconds: now - failingSince, message: message)
+            }
+          }
           for s in states { tally.settle(state: s, verifiable: true, fromUnknown: true) }
           if !states.isEmpty {
             // Rows may be `pending` again, and more may be due than one sweep takes.
@@ -201,8 +228,7 @@ public struct SubmissionEngine: Sendable {
         if !stopping {
           if Task.isCancelled {
             ending = .cancelled
-          } else if case .unauthorized = ending {
-          } else if await control.stopRequested {
+          } else if case .finished = ending, await control.stopRequested {
             ending = .stopped
           }
           if case .finished = ending {} else { stopping = true }

@@ -20,11 +20,18 @@ public struct SubmissionOptions: Sendable, Hashable {
   public var listPageSize: Int
   /// Most pages read in one listing (a guard against a cursor that never ends).
   public var maxListPages: Int
+  /// How long `unknown` rows are re-checked while every listing fails (Magna down, say) before the run
+  /// ends with ``SubmissionReport/Ending/unverifiable(checks:seconds:message:)``, leaving them `unknown`
+  /// for the next run. At least ``minimumFailedSweeps`` failed sweeps are needed as well.
+  public var verifyPatience: Double
+
+  /// Failed verification sweeps in a row before the run may give up on `unknown` rows.
+  public static let minimumFailedSweeps = 5
 
   public init(
     batch: Int64? = nil, concurrency: Int = 4, rate: Double? = nil, retry: RetryPolicy = .standard,
     budget: RetryBudget = RetryBudget(), sendReference: Bool = true, requestDeadline: Double = 30,
-    verifyChecks: Int = 3, listPageSize: Int = 100, maxListPages: Int = 100_000
+    verifyChecks: Int = 3, listPageSize: Int = 100, maxListPages: Int = 100_000, verifyPatience: Double = 60
   ) {
     self.batch = batch
     self.concurrency = max(1, concurrency)
@@ -36,6 +43,7 @@ public struct SubmissionOptions: Sendable, Hashable {
     self.verifyChecks = max(1, verifyChecks)
     self.listPageSize = min(100, max(1, listPageSize))
     self.maxListPages = max(1, maxListPages)
+    self.verifyPatience = max(0, verifyPatience)
   }
 }
 
@@ -88,6 +96,10 @@ public struct SubmissionReport: Sendable, Hashable {
     case unauthorized(status: Int, message: String)
     /// Cancelled (second Ctrl-C): rows still in flight become `unknown` on the next start.
     case cancelled
+    /// Every listing of Magna's allocations failed for ``SubmissionOptions/verifyPatience`` seconds
+    /// (`checks` sweeps in a row, `message` the last error): the run stopped like on a stop request and
+    /// the `unknown` rows stay `unknown`, to be checked by the next `allot submit`.
+    case unverifiable(checks: Int, seconds: Double, message: String)
   }
 
   public var ending: Ending

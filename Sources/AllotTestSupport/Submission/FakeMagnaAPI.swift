@@ -46,7 +46,13 @@ public actor FakeMagnaAPI: MagnaAPI {
     self.script = script
   }
 
-  public func setListFailure(_ error: MagnaError?) { listFailure = error }
+  /// Listings fail with `error` (nil: they work again), for the next `times` listings when given, then
+  /// they work again by themselves (so a test does not race the engine to heal the API).
+  public func setListFailure(_ error: MagnaError?, times: Int? = nil) {
+    listFailure = error
+    listFailuresLeft = times
+  }
+  private var listFailuresLeft: Int?
 
   /// How many allocations carry `reference`.
   public func count(reference: String) -> Int { created.filter { $0.reference == reference }.count }
@@ -90,7 +96,13 @@ public actor FakeMagnaAPI: MagnaAPI {
     async throws(MagnaError) -> AllocationPage
   {
     listCalls += 1
-    if let listFailure { throw listFailure }
+    if let listFailure {
+      if let left = listFailuresLeft {
+        listFailuresLeft = left - 1
+        if left <= 1 { self.listFailure = nil }
+      }
+      throw listFailure
+    }
     let matching = created.filter {
       $0.tokenId == tokenId && (walletAddress == nil || $0.wallet == walletAddress)
     }

@@ -37,6 +37,12 @@ struct SubmitCommand: AsyncParsableCommand {
       "Seconds before a request without an answer counts as uncertain.", valueName: "SECONDS"))
   var requestTimeout: Double = 30
 
+  @Option(
+    help: ArgumentHelp(
+      "Seconds to keep re-checking uncertain rows while Magna's list of allocations cannot be read; "
+        + "then the run stops and they stay unknown.", valueName: "SECONDS"))
+  var verifyPatience: Double = 60
+
   @Flag(help: "Show what would be sent; send nothing (no token needed).")
   var dryRun = false
 
@@ -63,6 +69,9 @@ struct SubmitCommand: AsyncParsableCommand {
     guard requestTimeout > 0, requestTimeout <= 3600 else {
       throw usage("--request-timeout must be between 0 and 3600 seconds.")
     }
+    guard verifyPatience >= 0, verifyPatience <= 86_400 else {
+      throw usage("--verify-patience must be between 0 and 86400 seconds.")
+    }
     let db = try database.open()
     if let batch {
       guard (try? db.batches(id: batch))?.isEmpty == false else {
@@ -84,7 +93,7 @@ struct SubmitCommand: AsyncParsableCommand {
     configuration.maxConnections = max(configuration.maxConnections, concurrency)
     let options = SubmissionOptions(
       batch: batch, concurrency: concurrency, rate: rate, retry: RetryPolicy(maxAttempts: maxAttempts),
-      sendReference: !noRefAttribute, requestDeadline: requestTimeout + 1)
+      sendReference: !noRefAttribute, requestDeadline: requestTimeout + 1, verifyPatience: verifyPatience)
     let report: SubmissionReport
     do {
       report = try await withMagnaClient(configuration) { client -> SubmissionReport in
@@ -155,6 +164,13 @@ struct SubmitCommand: AsyncParsableCommand {
       Console.out("Stopped on request; run `allot submit` again to continue.")
     case .cancelled:
       Console.out("Aborted; rows that were in flight will be checked on the next `allot submit`.")
+    case .unverifiable(let checks, let seconds, let message):
+      let unknown = report.count(.unknown)
+      Console.error(
+        "allot: Magna's list of allocations could not be read for \(SubmitProgressView.duration(seconds)) "
+          + "(\(checks) checks in a row; last error: \(message)), so the run stopped. "
+          + "\(unknown) row\(unknown == 1 ? " whose answer was lost stays" : "s whose answer was lost stay") "
+          + "unknown; run `allot submit` again when Magna answers, and they are checked first.")
     case .finished:
       break
     }
