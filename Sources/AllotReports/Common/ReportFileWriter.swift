@@ -34,10 +34,17 @@ public struct ReportError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A buffered file writer (mode 0644): reports stream through it, a 256 KiB buffer at a time.
+///
+/// Large files bypass the page cache (Linux `O_DIRECT`): once a file has filled its first 2 MiB
+/// block, every whole block goes to the disk straight from an aligned staging block, and the last,
+/// partial one through the page cache as usual. Copying hundreds of megabytes of reports into the page
+/// cache cost more CPU than rendering them on this kind of machine (see `docs/decisions.md`); a file
+/// system that refuses direct I/O (tmpfs, some network and overlay file systems) gets buffered writes.
 public final class ReportFileWriter {
   public let path: String
   private var fd: Int32
   private var buffer: [UInt8] = []
+  private var stage: DirectStage?
   private static let capacity = 1 << 18
   static let flushThreshold = 1 << 18
 
@@ -63,6 +70,7 @@ public final class ReportFileWriter {
 
   deinit {
     if fd >= 0 { _ = sysClose(fd) }
+    stage?.deallocate()
   }
 
   @inline(__always)
@@ -93,20 +101,65 @@ public final class ReportFileWriter {
   }
 
   private func writeAll(_ bytes: [UInt8]) throws(ReportError) {
-    var failed = false
+    var failure: ReportError?
     bytes.withUnsafeBytes { raw in
-      var offset = 0
-      while offset < raw.count, let base = raw.baseAddress {
-        let n = sysWrite(fd, base + offset, raw.count - offset)
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 {
-          failed = true
-          return
-        }
-        offset += n
-      }
+      do throws(ReportError) { try emit(raw) } catch { failure = error }
     }
-    if failed { throw ReportError(path: path, message: "cannot write the file (\(Self.errnoText())).") }
+    if let failure { throw failure }
+  }
+
+  /// Sends `raw` on, through the staging block where direct I/O exists. The block fills from the
+  /// file's first byte, so every whole block starts at a multiple of its size, as direct I/O requires.
+  private func emit(_ raw: UnsafeRawBufferPointer) throws(ReportError) {
+    guard DirectStage.supported else { return try writeThrough(raw) }
+    let stage: DirectStage
+    if let s = self.stage {
+      stage = s
+    } else {
+      stage = DirectStage()
+      self.stage = stage
+    }
+    var raw = raw
+    while !raw.isEmpty {
+      let taken = stage.fill(from: raw)
+      raw = UnsafeRawBufferPointer(rebasing: raw[taken...])
+      if stage.isFull { try writeStage(stage) }
+    }
+  }
+
+  /// Whether the file is open with `O_DIRECT` (nil: not tried yet).
+  private var direct: Bool?
+
+  /// Writes the staging block: a whole block with `O_DIRECT` when the file system allows it; the last,
+  /// partial block (and everything, where direct I/O is refused) through the page cache.
+  private func writeStage(_ stage: DirectStage) throws(ReportError) {
+    defer { stage.reset() }
+    if stage.isFull {
+      if direct == nil { direct = DirectStage.setDirect(fd, true) }
+      if direct == true {
+        let n = stage.writeDirect(fd)
+        if n == DirectStage.size { return }
+        // Refused or cut short: this block's rest and every later one go through the page cache.
+        _ = DirectStage.setDirect(fd, false)
+        direct = false
+        return try writeThrough(UnsafeRawBufferPointer(rebasing: stage.bytes(stage.count)[max(0, n)...]))
+      }
+    } else if direct == true {
+      _ = DirectStage.setDirect(fd, false)
+      direct = false
+    }
+    try writeThrough(stage.bytes(stage.count))
+  }
+
+  /// `write(2)` until every byte is written.
+  private func writeThrough(_ raw: UnsafeRawBufferPointer) throws(ReportError) {
+    var offset = 0
+    while offset < raw.count, let base = raw.baseAddress {
+      let n = sysWrite(fd, base + offset, raw.count - offset)
+      if n < 0 && errno == EINTR { continue }
+      if n <= 0 { throw ReportError(path: path, message: "cannot write the file (\(Self.errnoText())).") }
+      offset += n
+    }
   }
 
   public func flush() throws(ReportError) {
@@ -117,6 +170,7 @@ public final class ReportFileWriter {
   /// Flushes and closes.
   public func close() throws(ReportError) {
     try flush()
+    if let stage, stage.count > 0 { try writeStage(stage) }
     if fd >= 0 {
       let r = sysClose(fd)
       fd = -1
