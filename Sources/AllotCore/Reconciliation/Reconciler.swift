@@ -2,10 +2,14 @@
 /// reference → exact → tolerance → split → wallet → mismatch. Never guesses: a transaction two
 /// payouts could take sends both to `needs_review`. Hash maps keep it linear in the input size.
 public enum Reconciler {
+  /// `parallel` runs the independent parts (reading times, searching memos for references, hashing
+  /// keys, categorising) on several threads; the result is the same with ``ParallelLoop/serial``.
   public static func reconcile(
-    expected: [ExpectedPayout], transactions: [MagmaTransaction], settings: ReconciliationSettings
+    expected: [ExpectedPayout], transactions: [MagmaTransaction], settings: ReconciliationSettings,
+    parallel: ParallelLoop = .serial
   ) -> ReconciliationResult {
-    var state = ReconcilerState(expected: expected, transactions: transactions, settings: settings)
+    var state = ReconcilerState(
+      expected: expected, transactions: transactions, settings: settings, parallel: parallel)
     state.matchByReference()
     state.matchExact()
     state.matchBySlot()
@@ -19,6 +23,7 @@ struct ReconcilerState {
   let expected: [ExpectedPayout]
   let txs: [MagmaTransaction]
   let settings: ReconciliationSettings
+  let parallel: ParallelLoop
   /// Activity time of each transaction (completion, else creation; seconds since 1970) for windows,
   /// `Int64.min` when unknown.
   var txTime: [Int64]
@@ -34,26 +39,41 @@ struct ReconcilerState {
   var review: [ReviewCause?]
   var peer: [Int32]
 
-  init(expected: [ExpectedPayout], transactions: [MagmaTransaction], settings: ReconciliationSettings) {
+  init(
+    expected: [ExpectedPayout], transactions: [MagmaTransaction], settings: ReconciliationSettings,
+    parallel: ParallelLoop = .serial
+  ) {
     self.expected = expected
     self.txs = transactions
     self.settings = settings
+    self.parallel = parallel
     let m = transactions.count
-    txTime = [Int64](repeating: .min, count: m)
-    txOrder = [Int64](repeating: .min, count: m)
-    txStatus = [MagmaTransaction.StatusClass](repeating: .unknown, count: m)
-    txPayout = [Bool](repeating: true, count: m)
-    // Field by field (no copy of the whole record per transaction).
-    for i in 0..<m {
-      let createdAt = transactions[i].createdAt
-      let completedAt = transactions[i].completedAt
-      let created = createdAt.isEmpty ? nil : Timestamp.seconds(createdAt)
-      let completed = completedAt.isEmpty ? nil : Timestamp.seconds(completedAt)
-      txTime[i] = completed ?? created ?? .min
-      txOrder[i] = created ?? completed ?? .min
-      txStatus[i] = MagmaTransaction.statusClass(transactions[i].status)
-      txPayout[i] = !MagmaTransaction.isNonPayout(type: transactions[i].type)
+    // Field by field (no copy of the whole record per transaction), a range of them per thread.
+    let parts = parallel.map(m) { range in
+      var time: [Int64] = []
+      var order: [Int64] = []
+      var status: [MagmaTransaction.StatusClass] = []
+      var payout: [Bool] = []
+      time.reserveCapacity(range.count)
+      order.reserveCapacity(range.count)
+      status.reserveCapacity(range.count)
+      payout.reserveCapacity(range.count)
+      for i in range {
+        let createdAt = transactions[i].createdAt
+        let completedAt = transactions[i].completedAt
+        let created = createdAt.isEmpty ? nil : Timestamp.seconds(createdAt)
+        let completed = completedAt.isEmpty ? nil : Timestamp.seconds(completedAt)
+        time.append(completed ?? created ?? .min)
+        order.append(created ?? completed ?? .min)
+        status.append(MagmaTransaction.statusClass(transactions[i].status))
+        payout.append(!MagmaTransaction.isNonPayout(type: transactions[i].type))
+      }
+      return (time, order, status, payout)
     }
+    txTime = parts.count == 1 ? parts[0].0 : parts.flatMap(\.0)
+    txOrder = parts.count == 1 ? parts[0].1 : parts.flatMap(\.1)
+    txStatus = parts.count == 1 ? parts[0].2 : parts.flatMap(\.2)
+    txPayout = parts.count == 1 ? parts[0].3 : parts.flatMap(\.3)
     txClaimed = txPayout.map { !$0 }
     let n = expected.count
     firstLink = [Int32](repeating: -1, count: n)
@@ -144,34 +164,49 @@ struct ReconcilerState {
     var map = HashMultiMap(expectedKeys: refText.count, itemCount: refText.count)
     let descending = Array(stride(from: Int32(refText.count - 1), through: 0, by: -1))
     map.insert(hashes: descending.map { MatchKeys.textHash(refText[Int($0)]) }, items: descending)
-    var owners: [Int32] = []
-    var byExpected: [Int32: [Int32]] = [:]
-    var order: [Int32] = []
-    for t in 0..<txs.count where txPayout[t] {
-      owners.removeAll(keepingCapacity: true)
-      if !txs[t].memo.isEmpty {
-        Self.findReferences(in: txs[t].memo, map: map, refText: refText, refOwner: refOwner, into: &owners)
-      }
-      if !txs[t].invoiceNumber.isEmpty {
-        Self.findReferences(
-          in: txs[t].invoiceNumber, map: map, refText: refText, refOwner: refOwner, into: &owners)
-      }
-      if owners.isEmpty { continue }
-      for o in owners {
-        if byExpected[o] == nil { order.append(o) }
-        byExpected[o, default: []].append(Int32(t))
-      }
-      if owners.count > 1 {
+    // (transaction, payout) pairs in transaction order; a transaction's payouts in the order found.
+    let parts = parallel.map(txs.count) { range in
+      var pairTx: [Int32] = []
+      var pairOwner: [Int32] = []
+      var owners: [Int32] = []
+      for t in range where txPayout[t] {
+        owners.removeAll(keepingCapacity: true)
+        if !txs[t].memo.isEmpty {
+          Self.findReferences(in: txs[t].memo, map: map, refText: refText, refOwner: refOwner, into: &owners)
+        }
+        if !txs[t].invoiceNumber.isEmpty {
+          Self.findReferences(
+            in: txs[t].invoiceNumber, map: map, refText: refText, refOwner: refOwner, into: &owners)
+        }
         for o in owners {
-          let other = owners.first { $0 != o } ?? -1
-          review[Int(o)] = .sharedTransaction
-          if peer[Int(o)] < 0 { peer[Int(o)] = other }
+          pairTx.append(Int32(t))
+          pairOwner.append(o)
         }
       }
+      return (pairTx, pairOwner)
     }
-    for e in order {
-      for t in byExpected[e] ?? [] { link(Int(e), t) }
-      if review[Int(e)] == nil { rule[Int(e)] = .reference }
+    let pairTx = parts.count == 1 ? parts[0].0 : parts.flatMap(\.0)
+    let pairOwner = parts.count == 1 ? parts[0].1 : parts.flatMap(\.1)
+    // A transaction that names several payouts sends each of them to review.
+    var start = 0
+    while start < pairTx.count {
+      var end = start + 1
+      while end < pairTx.count && pairTx[end] == pairTx[start] { end += 1 }
+      if end - start > 1 {
+        for k in start..<end {
+          let o = Int(pairOwner[k])
+          let other = k == start ? pairOwner[start + 1] : pairOwner[start]
+          review[o] = .sharedTransaction
+          if peer[o] < 0 { peer[o] = other }
+        }
+      }
+      start = end
+    }
+    // Each payout takes its transactions in transaction order.
+    for k in pairTx.indices {
+      let e = Int(pairOwner[k])
+      link(e, pairTx[k])
+      if review[e] == nil { rule[e] = .reference }
     }
   }
 
@@ -227,22 +262,28 @@ struct ReconcilerState {
     guard !open.isEmpty else { return }
     var expHash = [UInt64](repeating: 0, count: expected.count)
     var expMap = HashMultiMap(expectedKeys: open.count, itemCount: expected.count)
-    for e in open {
-      expHash[e] = MatchKeys.exactHash(
-        wallet: expected[e].wallet, currency: expected[e].currency, network: expected[e].network,
-        amount: expected[e].amount)
-    }
+    let openHashes = parallel.map(open.count) { range in
+      range.map { k in
+        let e = open[k]
+        return MatchKeys.exactHash(
+          wallet: expected[e].wallet, currency: expected[e].currency, network: expected[e].network,
+          amount: expected[e].amount)
+      }
+    }.flatMap { $0 }
+    for (k, e) in open.enumerated() { expHash[e] = openHashes[k] }
     let openDescending = open.reversed().map { Int32($0) }
     expMap.insert(hashes: openDescending.map { expHash[Int($0)] }, items: openDescending)
     var txMap = HashMultiMap(expectedKeys: txs.count, itemCount: txs.count)
     let unclaimed = stride(from: Int32(txs.count - 1), through: 0, by: -1).filter { !txClaimed[Int($0)] }
-    txMap.insert(
-      hashes: unclaimed.map { t in
-        MatchKeys.exactHash(
-          wallet: txs[Int(t)].destinationAddress, currency: txs[Int(t)].currency,
-          network: txs[Int(t)].network,
-          amount: txs[Int(t)].amount)
-      }, items: unclaimed)
+    let txHashes = parallel.map(unclaimed.count) { range in
+      range.map { k in
+        let t = Int(unclaimed[k])
+        return MatchKeys.exactHash(
+          wallet: txs[t].destinationAddress, currency: txs[t].currency, network: txs[t].network,
+          amount: txs[t].amount)
+      }
+    }.flatMap { $0 }
+    txMap.insert(hashes: txHashes, items: unclaimed)
     var done = [Bool](repeating: false, count: expected.count)
     // Reused for every payout (no two fresh arrays per payout).
     var candidates: [Int32] = []

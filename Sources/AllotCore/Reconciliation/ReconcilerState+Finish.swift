@@ -2,31 +2,56 @@ extension ReconcilerState {
   /// Categorises every payout from its linked transactions, lists unmatched transactions and adds up
   /// the totals.
   func finish() -> ReconciliationResult {
-    var outcomes: [ExpectedOutcome] = []
-    outcomes.reserveCapacity(expected.count)
-    var flat: [Int32] = []
-    flat.reserveCapacity(expected.count + moreLinks.count)
-    var counts = [Int](repeating: 0, count: ReconciliationCategory.allCases.count)
-    var totals = TotalsBuilder()
-    // Reused for every payout (no fresh array per payout).
-    var linked: [Int32] = []
-    for e in 0..<expected.count {
-      linked.removeAll(keepingCapacity: true)
-      if firstLink[e] >= 0 {
-        linked.append(firstLink[e])
-        if let more = moreLinks[Int32(e)] {
-          linked.append(contentsOf: more)
-          linked.sort(by: before)
+    // Outcomes and their links, a range of payouts per thread: each thread writes its payouts' outcomes
+    // in place (link starts relative to its range's links), then the starts are moved past the ranges
+    // before. No second array of a million outcomes.
+    let ranges = parallel.ranges(expected.count)
+    var rangeLinks = [[Int32]](repeating: [], count: ranges.count)
+    var outcomes = [ExpectedOutcome](unsafeUninitializedCapacity: expected.count) { buffer, initialized in
+      rangeLinks.withUnsafeMutableBufferPointer { linkSlots in
+        parallel.run(ranges.count) { k in
+          var flat: [Int32] = []
+          flat.reserveCapacity(ranges[k].count)
+          // Reused for every payout (no fresh array per payout).
+          var linked: [Int32] = []
+          for e in ranges[k] {
+            linked.removeAll(keepingCapacity: true)
+            if firstLink[e] >= 0 {
+              linked.append(firstLink[e])
+              if let more = moreLinks[Int32(e)] {
+                linked.append(contentsOf: more)
+                linked.sort(by: before)
+              }
+            }
+            var o = categorize(e, linked)
+            o.linkStart = Int32(flat.count)
+            o.linkCount = Int32(linked.count)
+            flat.append(contentsOf: linked)
+            (buffer.baseAddress! + e).initialize(to: o)
+          }
+          linkSlots[k] = flat
         }
       }
-      var o = categorize(e, linked)
-      o.linkStart = Int32(flat.count)
-      o.linkCount = Int32(linked.count)
-      flat.append(contentsOf: linked)
+      initialized = expected.count
+    }
+    var flat: [Int32] = []
+    if ranges.count == 1 {
+      flat = rangeLinks[0]
+    } else {
+      flat.reserveCapacity(rangeLinks.reduce(0) { $0 + $1.count })
+      for (k, range) in ranges.enumerated() {
+        let base = Int32(flat.count)
+        if base > 0 { for e in range { outcomes[e].linkStart += base } }
+        flat.append(contentsOf: rangeLinks[k])
+      }
+    }
+    var counts = [Int](repeating: 0, count: ReconciliationCategory.allCases.count)
+    var totals = TotalsBuilder()
+    for e in 0..<expected.count {
+      let o = outcomes[e]
       counts[o.category.index] += 1
       totals.add(
         currency: expected[e].currency, network: expected[e].network, amount: expected[e].amount, o)
-      outcomes.append(o)
     }
     var unmatchedIdx: [Int32] = []
     for t in 0..<txs.count where !txClaimed[t] || !txPayout[t] { unmatchedIdx.append(Int32(t)) }

@@ -1,4 +1,5 @@
 import AllotCore
+import Dispatch
 
 /// One input of a reconciliation, as the run header shows it.
 public struct ReportInput: Sendable, Hashable {
@@ -21,7 +22,7 @@ public struct ReportInput: Sendable, Hashable {
 /// Writes the reconciliation reports into a folder: `reconciliation.html` (from the
 /// `reconciliation.html.mustache` template), `reconciliation.csv`, `unmatched-transactions.csv`,
 /// `summary.csv` and `reconciliation.json`. Deterministic: no clock, stable ordering.
-public struct ReconciliationReport {
+public struct ReconciliationReport: Sendable {
   public static let files = [
     "reconciliation.html", "reconciliation.csv", "unmatched-transactions.csv", "summary.csv",
     "reconciliation.json",
@@ -42,12 +43,14 @@ public struct ReconciliationReport {
   @discardableResult
   public func write(to directory: String, templatesDirectory: String? = nil) throws -> [String] {
     let dir = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+    // The HTML renders on a thread of its own while the itemised files are written (their writer
+    // spends much of its time waiting for the disk).
+    let html = HTMLRendering(self, templatesDirectory: templatesDirectory)
     try writeItemised(
       csv: dir + "/reconciliation.csv", unmatchedCSV: dir + "/unmatched-transactions.csv",
       json: dir + "/reconciliation.json")
     try writeSummaryCSV(to: dir + "/summary.csv")
-    let html = try renderHTML(templatesDirectory: templatesDirectory)
-    try ReportFileWriter.write(html, to: dir + "/reconciliation.html")
+    try ReportFileWriter.write(try html.result(), to: dir + "/reconciliation.html")
     return Self.files.map { dir + "/" + $0 }
   }
 

@@ -142,7 +142,8 @@ struct ReconcileCommand: AsyncParsableCommand {
     for issue in expected.warnings + actual.warnings { Console.error("allot: warning: \(issue)") }
 
     let result = Reconciler.reconcile(
-      expected: expected.payouts, transactions: actual.transactions, settings: settings)
+      expected: expected.payouts, transactions: actual.transactions, settings: settings,
+      parallel: .everyCore)
     timer.lap("match")
     let inputs = [
       ReportInput(role: "payouts", name: expectedName, sha256: expected.sha256, rows: expected.payouts.count),
