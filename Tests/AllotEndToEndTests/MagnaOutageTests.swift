@@ -75,23 +75,10 @@ import Testing
     let after = try await counts(back, dir)
     #expect(after["succeeded"] == Self.rows, "\(after)")
 
-    let configuration = try MagnaClientConfiguration(
+    let listed = try await SandboxAllocations.all(
       baseURL: try #require(second.settings["MAGNA_BASE_URL"]),
-      token: APISecret(try #require(second.settings["MAGNA_API_TOKEN"])))
-    let listed = try await withMagnaClient(configuration) { client in
-      var all: [ListedAllocation] = []
-      var cursor: String? = nil
-      repeat {
-        let page = try await client.listAllocations(
-          tokenId: tokenId, walletAddress: nil, cursor: cursor, limit: 100)
-        all += page.items
-        cursor = page.items.isEmpty ? nil : page.cursor
-      } while cursor != nil
-      return all
-    }
-    let refs = listed.compactMap { a in
-      a.customAttributes.first { $0.key == AllocationRequest.referenceAttributeKey }?.value
-    }
+      token: try #require(second.settings["MAGNA_API_TOKEN"]), tokenId: tokenId)
+    let refs = SandboxAllocations.references(listed)
     #expect(refs.count == listed.count)
     #expect(Set(refs).count == refs.count, "a row was created twice")
     #expect(listed.count == Self.rows)

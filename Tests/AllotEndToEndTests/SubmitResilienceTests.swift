@@ -89,22 +89,9 @@ import Testing
     #expect(failedRows == Self.rejectedRows)
 
     // The sandbox: exactly one allocation per valid row, and the ids agree with the database.
-    let configuration = try MagnaClientConfiguration(
-      baseURL: try #require(s["MAGNA_BASE_URL"]), token: APISecret(token))
-    let listed = try await withMagnaClient(configuration) { client in
-      var all: [ListedAllocation] = []
-      var cursor: String? = nil
-      repeat {
-        let page = try await client.listAllocations(
-          tokenId: tokenId, walletAddress: nil, cursor: cursor, limit: 100)
-        all += page.items
-        cursor = page.items.isEmpty ? nil : page.cursor
-      } while cursor != nil
-      return all
-    }
-    let refs = listed.compactMap { a in
-      a.customAttributes.first { $0.key == AllocationRequest.referenceAttributeKey }?.value
-    }
+    let listed = try await SandboxAllocations.all(
+      baseURL: try #require(s["MAGNA_BASE_URL"]), token: token, tokenId: tokenId)
+    let refs = SandboxAllocations.references(listed)
     #expect(refs.count == listed.count, "every allocation carries its row reference")
     #expect(Set(refs).count == refs.count, "a row was created twice")
     #expect(listed.count == Self.rows - Self.rejectedRows.count)
