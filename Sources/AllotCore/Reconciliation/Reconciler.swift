@@ -70,10 +70,10 @@ struct ReconcilerState {
       }
       return (time, order, status, payout)
     }
-    txTime = parts.count == 1 ? parts[0].0 : parts.flatMap(\.0)
-    txOrder = parts.count == 1 ? parts[0].1 : parts.flatMap(\.1)
-    txStatus = parts.count == 1 ? parts[0].2 : parts.flatMap(\.2)
-    txPayout = parts.count == 1 ? parts[0].3 : parts.flatMap(\.3)
+    txTime = parts.flatMap(\.0)
+    txOrder = parts.flatMap(\.1)
+    txStatus = parts.flatMap(\.2)
+    txPayout = parts.flatMap(\.3)
     txClaimed = txPayout.map { !$0 }
     let n = expected.count
     firstLink = [Int32](repeating: -1, count: n)
@@ -185,8 +185,8 @@ struct ReconcilerState {
       }
       return (pairTx, pairOwner)
     }
-    let pairTx = parts.count == 1 ? parts[0].0 : parts.flatMap(\.0)
-    let pairOwner = parts.count == 1 ? parts[0].1 : parts.flatMap(\.1)
+    let pairTx = parts.flatMap(\.0)
+    let pairOwner = parts.flatMap(\.1)
     // A transaction that names several payouts sends each of them to review.
     var start = 0
     while start < pairTx.count {

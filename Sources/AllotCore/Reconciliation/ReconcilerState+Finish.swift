@@ -35,15 +35,11 @@ extension ReconcilerState {
       initialized = expected.count
     }
     var flat: [Int32] = []
-    if ranges.count == 1 {
-      flat = rangeLinks[0]
-    } else {
-      flat.reserveCapacity(rangeLinks.reduce(0) { $0 + $1.count })
-      for (k, range) in ranges.enumerated() {
-        let base = Int32(flat.count)
-        if base > 0 { for e in range { outcomes[e].linkStart += base } }
-        flat.append(contentsOf: rangeLinks[k])
-      }
+    flat.reserveCapacity(rangeLinks.reduce(0) { $0 + $1.count })
+    for (k, range) in ranges.enumerated() {
+      let base = Int32(flat.count)
+      if base > 0 { for e in range { outcomes[e].linkStart += base } }
+      flat.append(contentsOf: rangeLinks[k])
     }
     var counts = [Int](repeating: 0, count: ReconciliationCategory.allCases.count)
     var totals = TotalsBuilder()
