@@ -150,8 +150,8 @@ private func transactionTable(_ rows: [[String]]) -> TransactionTable {
       ])
   }
 
-  /// Long names repeated on many payouts share one string's storage; short ones are inline anyway; past
-  /// the limit, new texts are kept as they are (and still equal).
+  /// Long names repeated on many payouts share one string's storage; short ones are inline anyway; once
+  /// the limit is reached, texts are kept as they are (and still equal), even those seen before.
   @Test func internedTextsShareStorage() {
     func storage(_ s: String) -> UInt64 {
       var copy = s
@@ -164,11 +164,16 @@ private func transactionTable(_ rows: [[String]]) -> TransactionTable {
       #expect(again == first && storage(again) == storage(first))
     }
     // Enough distinct texts to grow the table several times, each found again afterwards.
-    let names = (0..<99).map { "A rather long stakeholder name \($0)" }
+    let names = (0..<98).map { "A rather long stakeholder name \($0)" }
     let kept = names.map { interner.intern($0) }
     for (name, k) in zip(names, kept) { #expect(storage(interner.intern(name)) == storage(k)) }
+    let last = interner.intern("The hundredth distinct long name")
     let past = "Beyond the limit of distinct names"
     #expect(interner.intern(past) == past)
+    let seenBefore = String(repeating: "Stakeholder ", count: 2) + "1"
+    let unshared = interner.intern(seenBefore)
+    #expect(unshared == first && storage(unshared) != storage(first))
+    #expect(last == "The hundredth distinct long name")
     #expect(interner.intern("short") == "short")
   }
 

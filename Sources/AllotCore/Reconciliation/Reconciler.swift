@@ -18,6 +18,27 @@ public enum Reconciler {
   }
 }
 
+/// What the exact stage finds in a range of payouts: each group's first payout with its candidates
+/// (sorted), and the whole group when it has more than that payout.
+struct ExactGroups {
+  var payouts: [Int32] = []
+  /// `candidateEnds[k]`: where the candidates of `payouts[k]` end in `allCandidates`.
+  var candidateEnds: [Int] = []
+  var allCandidates: [Int32] = []
+  var groups: [Int32: [Int]] = [:]
+
+  mutating func append(payout e: Int, candidates: [Int32], group: [Int]) {
+    payouts.append(Int32(e))
+    allCandidates.append(contentsOf: candidates)
+    candidateEnds.append(allCandidates.count)
+    if group.count > 1 { groups[Int32(e)] = group }
+  }
+
+  func candidates(_ k: Int) -> ArraySlice<Int32> {
+    allCandidates[(k == 0 ? 0 : candidateEnds[k - 1])..<candidateEnds[k]]
+  }
+}
+
 /// Working state of one reconciliation.
 struct ReconcilerState {
   let expected: [ExpectedPayout]
@@ -284,20 +305,63 @@ struct ReconcilerState {
       }
     }.flatMap { $0 }
     txMap.insert(hashes: txHashes, items: unclaimed)
-    var done = [Bool](repeating: false, count: expected.count)
+    // The payouts of one key (wallet, currency, network, amount) and the transactions of that key are
+    // theirs alone: matching one key's group links, claims and reviews nothing of another key. So the
+    // groups and their candidates are found on every core, each group by its first open payout, and
+    // then matched one after the other in payout order, exactly as one pass in payout order would.
+    // A copy of the state for the threads to read (the state itself is `inout` here, and each of its
+    // reads from a closure would be an exclusivity check).
+    let state = self
+    let pieces = parallel.map(open.count) { range in
+      state.exactGroups(open: open, range: range, expHash: expHash, expMap: expMap, txMap: txMap)
+    }
+    for piece in pieces {
+      for k in piece.payouts.indices {
+        let e = Int(piece.payouts[k])
+        let candidates = piece.candidates(k)
+        guard let group = piece.groups[Int32(e)] else {
+          for t in candidates { link(e, t) }
+          rule[e] = .exact
+          continue
+        }
+        resolveByWindow(group: group, candidates: Array(candidates), rule: .exact)
+      }
+    }
+  }
+
+  /// The exact stage's groups among `open[range]`: see `matchExact()`.
+  func exactGroups(
+    open: [Int], range: Range<Int>, expHash: [UInt64], expMap: HashMultiMap, txMap: HashMultiMap
+  ) -> ExactGroups {
+    var found = ExactGroups()
     // Reused for every payout (no two fresh arrays per payout).
     var candidates: [Int32] = []
     var group: [Int] = []
-    for (k, e) in open.enumerated() where !done[e] {
-      if k + 16 < open.count {
+    for k in range {
+      if k + 16 < range.upperBound {
         // The two tables are probed at random: their slots for a payout further on are requested now.
         let ahead = expHash[open[k + 16]]
         txMap.prefetch(ahead)
         expMap.prefetch(ahead)
       }
+      let e = open[k]
       let h = expHash[e]
-      candidates.removeAll(keepingCapacity: true)
       group.removeAll(keepingCapacity: true)
+      var first = true
+      var g = expMap.first(h)
+      while g >= 0 {
+        if sameExpectedKey(Int(g), e) {
+          // A payout before this one has the same key: that one finds the group.
+          if Int(g) < e {
+            first = false
+            break
+          }
+          group.append(Int(g))
+        }
+        g = expMap.next(after: g)
+      }
+      guard first else { continue }
+      candidates.removeAll(keepingCapacity: true)
       var item = txMap.first(h)
       while item >= 0 {
         if !txClaimed[Int(item)] && sameSlot(item, e) && txs[Int(item)].amount == expected[e].amount {
@@ -305,21 +369,11 @@ struct ReconcilerState {
         }
         item = txMap.next(after: item)
       }
-      var g = expMap.first(h)
-      while g >= 0 {
-        if !done[Int(g)] && isOpen(Int(g)) && sameExpectedKey(Int(g), e) { group.append(Int(g)) }
-        g = expMap.next(after: g)
-      }
-      for member in group { done[member] = true }
       if candidates.isEmpty { continue }
       if candidates.count > 1 { candidates.sort(by: before) }
-      if group.count <= 1 {
-        for t in candidates { link(e, t) }
-        rule[e] = .exact
-        continue
-      }
-      resolveByWindow(group: group, candidates: candidates, rule: .exact)
+      found.append(payout: e, candidates: candidates, group: group)
     }
+    return found
   }
 
   /// Several payouts share the same key: each takes the single candidate inside its own window when
