@@ -6,8 +6,10 @@ import Dispatch
   import Darwin
 #endif
 
-/// Renders rows `0..<count` in slices on every core and hands the slices to `write` in row order; the
-/// slices of one batch are written while the next batch renders, so memory stays at two batches.
+/// Renders rows `0..<count` in slices on every core and hands the slices to `write` in row order. The
+/// writing runs on a thread of its own while the next batch renders: `write` mostly waits for the disk
+/// (the report files are written with O_DIRECT), and a core held by a waiting writer would leave only
+/// the others to render. Memory stays at about three batches: one rendering, one waiting, one writing.
 enum SliceRenderer {
   static var cores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
@@ -24,36 +26,47 @@ enum SliceRenderer {
     let result: Result<Void, ReportError> = withoutActuallyEscaping(render) { render in
       withoutActuallyEscaping(write) { write in
         let state = State(render: render, write: write)
+        let writer = DispatchQueue(label: "allot.report-writer")
+        // Signalled when the writer has no batch: at most one batch is written at a time.
+        let idle = DispatchSemaphore(value: 1)
         var next = 0
-        while next < slices || !state.previous.isEmpty {
+        while next < slices {
           let end = min(slices, next + batch)
           state.start(first: next, count: end - next)
-          let n = end - next
-          let writing = !state.previous.isEmpty
-          DispatchQueue.concurrentPerform(iterations: n + (writing ? 1 : 0)) { k in
-            if k == n {
-              state.writePrevious()
-            } else {
-              let start = (state.first + k) * sliceRows
-              state.store(k, state.render(start..<min(count, start + sliceRows)))
-            }
+          DispatchQueue.concurrentPerform(iterations: end - next) { k in
+            let start = (state.first + k) * sliceRows
+            state.store(k, state.render(start..<min(count, start + sliceRows)))
           }
-          if let failure = state.failure { return .failure(failure) }
+          idle.wait()
+          if let failure = state.failure {
+            idle.signal()
+            return .failure(failure)
+          }
           state.finishBatch()
+          writer.async {
+            state.writePending()
+            idle.signal()
+          }
           next = end
         }
-        return .success(())
+        // `write` must not be called after `run` returns: wait for the last batch. (A semaphore must be
+        // back at its initial value when it is released.)
+        idle.wait()
+        idle.signal()
+        return state.failure.map { .failure($0) } ?? .success(())
       }
     }
     try result.get()
   }
 
-  /// What the workers share: each slot is written by one worker, `previous` only by the writer.
+  /// What the threads share: each slot is written by one renderer, `pending` is set by the loop while
+  /// the writer is idle and read by the writer, `failure` is set by the writer and read by the loop
+  /// after the writer signalled.
   private final class State<Output>: @unchecked Sendable {
     let render: (Range<Int>) -> Output
     let write: (Output) throws(ReportError) -> Void
     private(set) var slots = UnsafeMutableBufferPointer<Output?>(start: nil, count: 0)
-    var previous: [Output] = []
+    private var pending: [Output] = []
     var first = 0
     var failure: ReportError? = nil
 
@@ -78,16 +91,19 @@ enum SliceRenderer {
     /// Called concurrently for distinct `k`: only reads `slots` (the pointer), writes one element.
     func store(_ k: Int, _ output: Output) { slots[k] = output }
 
-    func writePrevious() {
+    /// On the writer's thread: writes the batch handed over by `finishBatch()`, then lets it go.
+    func writePending() {
       do throws(ReportError) {
-        for output in previous { try write(output) }
+        for output in pending { try write(output) }
       } catch {
         failure = error
       }
+      pending = []
     }
 
+    /// Hands the rendered batch to the writer (call only while the writer is idle).
     func finishBatch() {
-      previous = slots.map { $0! }
+      pending = slots.map { $0! }
       slots.deinitialize()
       slots.deallocate()
       slots = UnsafeMutableBufferPointer(start: nil, count: 0)

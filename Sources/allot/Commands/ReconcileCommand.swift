@@ -169,7 +169,9 @@ struct ReconcileCommand: AsyncParsableCommand {
     case .text: Console.out(ReconcileSummary.text(result, folder: folder))
     case .json: Console.out(ReconcileSummary.json(result, folder: folder, inputs: inputs))
     }
-    if result.hasExceptions { throw ExitStatus.attention }
+    timer.lap("summary")
+    ExitStatus.end(
+      result.hasExceptions ? ExitStatus.attention : ExitStatus.ok, keepingAlive: (expected, actual, result))
   }
 }
 
@@ -178,12 +180,25 @@ struct PhaseTimer {
   private let enabled = ProcessInfo.processInfo.environment["ALLOT_TIMINGS"] == "1"
   private let clock = ContinuousClock()
   private var last = ContinuousClock.now
+  private var lastCPU = PhaseTimer.cpuSeconds()
 
   mutating func lap(_ name: String) {
     guard enabled else { return }
     let now = clock.now
-    Console.error("timing: \(name): \(now - last), peak RSS so far \(Self.peakRSS())")
+    let cpu = Self.cpuSeconds()
+    let cpuText = String(format: "%.2f", cpu - lastCPU)
+    Console.error(
+      "timing: \(name): \(now - last), CPU \(cpuText) s, peak RSS so far \(Self.peakRSS())")
     last = now
+    lastCPU = cpu
+  }
+
+  /// User plus system time of the whole process so far.
+  private static func cpuSeconds() -> Double {
+    var usage = rusage()
+    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1_000_000 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
   }
 
   /// `VmHWM` from /proc/self/status (Linux), or "?".

@@ -1,5 +1,11 @@
 import ArgumentParser
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// allot's exit codes (a contract, listed in the README).
 enum ExitStatus {
   /// Everything is fine.
@@ -10,4 +16,12 @@ enum ExitStatus {
   static let badInput = ExitCode(2)
   /// Configuration or authorisation: missing or rejected credentials.
   static let configuration = ExitCode(3)
+
+  /// Ends the process with `code` right away, keeping `values` alive until then, instead of returning
+  /// through the callers: the millions of records and strings a large command built are not freed one
+  /// by one on the way out (0.18 s after a million-payout reconciliation). Call it only once every
+  /// output is written and closed; allot's stdout and stderr are unbuffered.
+  static func end<T>(_ code: ExitCode, keepingAlive values: borrowing T) -> Never {
+    withExtendedLifetime(values) { exit(code.rawValue) }
+  }
 }

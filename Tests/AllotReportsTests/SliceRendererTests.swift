@@ -1,0 +1,60 @@
+import Testing
+
+@testable import AllotReports
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Slices render on every core and are written on a thread of their own: every row is written once, in
+/// order, whatever the number of slices and batches; a write that fails stops the writing and surfaces
+/// as the run's error.
+@Suite("Slice renderer")
+struct SliceRendererTests {
+  @Test(arguments: [0, 1, 6, 7, 8, 100, 1_000, 12_345])
+  func writesEveryRowOnceInOrder(count: Int) throws {
+    var written: [Int] = []
+    var writes = 0
+    try SliceRenderer.run(count: count, sliceRows: 7) { range in
+      Array(range)
+    } write: { (rows: [Int]) throws(ReportError) in
+      written.append(contentsOf: rows)
+      writes += 1
+    }
+    #expect(written == Array(0..<count))
+    #expect(writes == (count + 6) / 7)
+  }
+
+  @Test func aFailedWriteStopsTheWritingAndIsThrown() {
+    let failure = ReportError(path: "/tmp/report.csv", message: "No space left on device")
+    var written: [Int] = []
+    #expect(throws: failure) {
+      try SliceRenderer.run(count: 10_000, sliceRows: 10) { range in
+        Array(range)
+      } write: { (rows: [Int]) throws(ReportError) in
+        if rows.first == 3_000 { throw failure }
+        written.append(contentsOf: rows)
+      }
+    }
+    // Everything before the failing slice, and nothing after it.
+    #expect(written == Array(0..<3_000))
+  }
+
+  /// Rendering goes on while a batch is written: a writer slower than the renderers still gets every
+  /// slice, in order (and the run waits for it before returning).
+  @Test func aSlowWriterGetsEverySliceBeforeTheRunReturns() throws {
+    var done = 0
+    var last = -1
+    var ordered = true
+    try SliceRenderer.run(count: 2_000, sliceRows: 50) { range in
+      range
+    } write: { (range: Range<Int>) throws(ReportError) in
+      if range.lowerBound != last + 1 { ordered = false }
+      last = range.upperBound - 1
+      if range.lowerBound % 500 == 0 { usleep(2_000) }
+      done += range.count
+    }
+    #expect(ordered)
+    #expect(done == 2_000)
+  }
+}
