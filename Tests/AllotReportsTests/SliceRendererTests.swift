@@ -57,4 +57,19 @@ struct SliceRendererTests {
     #expect(ordered)
     #expect(done == 2_000)
   }
+
+  /// Many short runs, each ending just as its writer signals that the last batch is written: the run
+  /// must not return while the writer still holds the closures it was lent (the runtime traps when a
+  /// `withoutActuallyEscaping` closure outlives its block).
+  @Test func runsEndOnlyOnceTheWriterLetGo() throws {
+    var total = 0
+    for _ in 0..<2_000 {
+      try SliceRenderer.run(count: 24, sliceRows: 1) { range in
+        range.count
+      } write: { (n: Int) throws(ReportError) in
+        total += n
+      }
+    }
+    #expect(total == 48_000)
+  }
 }

@@ -40,6 +40,7 @@ enum SliceRenderer {
           idle.wait()
           if let failure = state.failure {
             idle.signal()
+            writer.sync {}
             return .failure(failure)
           }
           state.finishBatch()
@@ -49,10 +50,12 @@ enum SliceRenderer {
           }
           next = end
         }
-        // `write` must not be called after `run` returns: wait for the last batch. (A semaphore must be
-        // back at its initial value when it is released.)
+        // `write` must not be called, nor `state` (which holds it) be kept, once `run` returns: wait for
+        // the last batch, then for the writer to have let go of its block (a semaphore, for its part,
+        // must be back at its initial value when it is released).
         idle.wait()
         idle.signal()
+        writer.sync {}
         return state.failure.map { .failure($0) } ?? .success(())
       }
     }
