@@ -24,9 +24,13 @@ struct ReportFileWriterTests {
     let w = try ReportFileWriter(path: path)
     var all: [UInt8] = []
     for (k, p) in pieces.enumerated() {
-      switch k % 3 {
+      switch k % 4 {
       case 0: try w.write(bytes: p)
       case 1: for b in p { try w.write(byte: b) }
+      case 2:
+        let sink = ByteSink(capacity: 16)
+        p.withUnsafeBufferPointer { sink.append(contentsOf: $0) }
+        try w.write(sink)
       default:
         try w.write(bytes: Array(p.prefix(p.count / 2)))
         try w.flush()

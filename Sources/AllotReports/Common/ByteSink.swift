@@ -2,27 +2,104 @@ import AllotCore
 
 /// A growable byte buffer that report rows are rendered into (off the writing thread), with the same
 /// CSV and JSON escaping as `ReportFileWriter`: no intermediate `String` per cell.
-struct ByteSink {
-  var bytes: [UInt8] = []
+///
+/// Its own memory rather than an `Array`: a row is some forty small appends, and each
+/// `Array.append(contentsOf:)` was a call with a uniqueness check and a capacity check (a quarter of
+/// the CPU of writing the reports); here an append is an inline capacity check and a copy. A class, so
+/// that a rendered slice goes to the writer as it is, without a copy.
+final class ByteSink: ByteOutput {
+  private var base: UnsafeMutablePointer<UInt8>
+  private(set) var count = 0
+  private var capacity: Int
 
-  init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+  init(capacity: Int = 0) {
+    self.capacity = max(64, capacity)
+    base = .allocate(capacity: self.capacity)
+  }
 
-  @inline(__always)
-  mutating func byte(_ b: UInt8) { bytes.append(b) }
+  deinit { base.deallocate() }
 
-  @inline(__always)
-  mutating func raw(_ s: StaticString) {
-    s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+  /// The bytes written so far, for the duration of `body`.
+  func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    try withExtendedLifetime(self) { try body(UnsafeBufferPointer(start: base, count: count)) }
   }
 
   @inline(__always)
-  mutating func raw(_ s: String) {
-    var text = s
-    text.withUTF8 { bytes.append(contentsOf: $0) }
+  private func reserve(_ n: Int) {
+    if count + n > capacity { grow(to: count + n) }
+  }
+
+  @inline(never)
+  private func grow(to needed: Int) {
+    capacity = max(needed, capacity * 2)
+    let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+    larger.initialize(from: base, count: count)
+    base.deallocate()
+    base = larger
+  }
+
+  @inline(__always)
+  func append(_ b: UInt8) {
+    reserve(1)
+    base[count] = b
+    count += 1
+  }
+
+  @inline(__always)
+  func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+    guard let source = bytes.baseAddress else { return }
+    let n = bytes.count
+    reserve(n)
+    let target = base + count
+    if n >= 8 && n <= 64 {
+      // Most values and keys are a few dozen bytes: copied a word at a time here (the last word
+      // overlapping the one before) rather than through a call to `memmove`.
+      let from = UnsafeRawPointer(source)
+      let to = UnsafeMutableRawPointer(target)
+      var i = 0
+      while i + 8 < n {
+        to.storeBytes(
+          of: from.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)
+        i += 8
+      }
+      to.storeBytes(
+        of: from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
+    } else if n < 8 {
+      for k in 0..<n { target[k] = source[k] }
+    } else {
+      target.initialize(from: source, count: n)
+    }
+    count += n
+  }
+
+  @inline(__always)
+  func append(raw bytes: UnsafeRawBufferPointer) {
+    append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
+  }
+
+  @inline(__always)
+  func byte(_ b: UInt8) { append(b) }
+
+  @inline(__always)
+  func raw(_ s: StaticString) {
+    s.withUTF8Buffer { append(contentsOf: $0) }
+  }
+
+  @inline(__always)
+  func raw(_ s: String) { Self.withUTF8(s) { append(contentsOf: $0) } }
+
+  /// `s`'s UTF-8 bytes, read in place (no copy of the string to call the mutating `withUTF8` on, which
+  /// costs a retain and a release per value).
+  @inline(__always)
+  static func withUTF8(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    if s.utf8.withContiguousStorageIfAvailable(body) == nil {
+      var text = s
+      text.withUTF8(body)
+    }
   }
 
   /// A non-negative or negative integer in decimal.
-  mutating func int(_ value: Int) {
+  func int(_ value: Int) {
     if value < 0 {
       byte(UInt8(ascii: "-"))
       unsigned(UInt64(value.magnitude))
@@ -31,7 +108,7 @@ struct ByteSink {
     }
   }
 
-  private mutating func unsigned(_ value: UInt64) {
+  private func unsigned(_ value: UInt64) {
     var v = value
     var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
     withUnsafeMutableBytes(of: &tmp) { buf in
@@ -41,18 +118,18 @@ struct ByteSink {
         buf[i] = UInt8(truncatingIfNeeded: v % 10) + 48
         v /= 10
       } while v > 0
-      bytes.append(contentsOf: buf[i...])
+      append(raw: UnsafeRawBufferPointer(rebasing: buf[i...]))
     }
   }
 
   /// `d.plainText` (the scale kept).
-  mutating func decimal(_ d: ExactDecimal) {
-    let written: Void? = d.withPlainTextUTF8 { bytes.append(contentsOf: $0) }
+  func decimal(_ d: ExactDecimal) {
+    let written: Void? = d.withPlainTextUTF8 { append(raw: $0) }
     if written == nil { raw(d.description) }
   }
 
   /// `ReconciliationResult.format(d, like: reference)`.
-  mutating func amount(_ d: ExactDecimal, like reference: ExactDecimal) {
+  func amount(_ d: ExactDecimal, like reference: ExactDecimal) {
     if d.scale == reference.scale {
       decimal(d)
       return
@@ -67,26 +144,26 @@ struct ByteSink {
 
   /// A CSV text cell: formula-neutralised (`'` before a leading `=`, `+`, `-`, `@`, tab, CR) and
   /// quoted when it holds a comma, quote or line break.
-  mutating func csvText(_ s: String) { cell(s, neutralise: true) }
+  func csvText(_ s: String) { cell(s, neutralise: true) }
 
   /// A CSV number cell: written as is (quoted only if it somehow holds a comma or quote).
-  mutating func csvNumber(_ s: String) { cell(s, neutralise: false) }
+  func csvNumber(_ s: String) { cell(s, neutralise: false) }
 
-  mutating func csvText(_ u: UnsafeBufferPointer<UInt8>) { cell(u, neutralise: true) }
+  func csvText(_ u: UnsafeBufferPointer<UInt8>) { cell(u, neutralise: true) }
 
-  mutating func csvNumber(_ u: UnsafeBufferPointer<UInt8>) { cell(u, neutralise: false) }
+  func csvNumber(_ u: UnsafeBufferPointer<UInt8>) { cell(u, neutralise: false) }
 
-  private mutating func cell(_ s: String, neutralise: Bool) {
-    var text = s
-    text.withUTF8 { cell($0, neutralise: neutralise) }
+  private func cell(_ s: String, neutralise: Bool) {
+    Self.withUTF8(s) { cell($0, neutralise: neutralise) }
   }
 
-  private mutating func cell(_ u: UnsafeBufferPointer<UInt8>, neutralise: Bool) {
-    CSVCell.append(u, neutralise: neutralise, to: &bytes)
+  private func cell(_ u: UnsafeBufferPointer<UInt8>, neutralise: Bool) {
+    var out = self
+    CSVCell.append(u, neutralise: neutralise, to: &out)
   }
 
   /// `"text"` for a value that needs no JSON escaping (an enum's raw value, an ISO date), or `null`.
-  mutating func plainJSONStringOrNull(_ text: String?) {
+  func plainJSONStringOrNull(_ text: String?) {
     guard let text else { return raw("null") }
     byte(34)
     raw(text)
@@ -94,12 +171,12 @@ struct ByteSink {
   }
 
   /// A JSON string literal (`<` escaped too, so the JSON can sit inside HTML).
-  mutating func jsonString(_ s: String) {
-    var text = s
-    text.withUTF8 { jsonString($0) }
+  func jsonString(_ s: String) {
+    Self.withUTF8(s) { jsonString($0) }
   }
 
-  mutating func jsonString(_ u: UnsafeBufferPointer<UInt8>) {
-    JSONStringLiteral.append(u, to: &bytes)
+  func jsonString(_ u: UnsafeBufferPointer<UInt8>) {
+    var out = self
+    JSONStringLiteral.append(u, to: &out)
   }
 }

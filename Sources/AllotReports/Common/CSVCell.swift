@@ -5,7 +5,7 @@ import AllotCore
 /// spreadsheet apps never read it as a formula (amounts are written with `neutralise` off).
 enum CSVCell {
   @inline(__always)
-  static func append(_ u: UnsafeBufferPointer<UInt8>, neutralise: Bool, to out: inout [UInt8]) {
+  static func append<Out: ByteOutput>(_ u: UnsafeBufferPointer<UInt8>, neutralise: Bool, to out: inout Out) {
     guard let base = u.baseAddress, !u.isEmpty else { return }
     let n = u.count
     var needsQuote = false

@@ -3,7 +3,7 @@ import AllotCore
 /// A JSON string literal as the reports write it: `"`, backslash, control characters, `<` (so the JSON can
 /// sit inside HTML) and U+2028/U+2029 escaped; everything else copied as UTF-8.
 enum JSONStringLiteral {
-  static func append(_ u: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+  static func append<Out: ByteOutput>(_ u: UnsafeBufferPointer<UInt8>, to out: inout Out) {
     out.append(34)
     var start = 0
     var i = 0
@@ -53,7 +53,10 @@ enum JSONStringLiteral {
         i += b == 0xE2 ? 3 : 1
       } else {
         let hex: StaticString = "0123456789abcdef"
-        out.append(contentsOf: [92, 117, 48, 48])
+        out.append(92)
+        out.append(117)
+        out.append(48)
+        out.append(48)
         hex.withUTF8Buffer { h in
           out.append(h[Int(b >> 4)])
           out.append(h[Int(b & 15)])

@@ -88,6 +88,23 @@ public final class ReportFileWriter {
   /// Appends rendered bytes (flushing first when the buffer would grow past its capacity; a large
   /// block is written straight through).
   func write(bytes: [UInt8]) throws(ReportError) {
+    var failure: ReportError?
+    bytes.withUnsafeBufferPointer { u in
+      do throws(ReportError) { try write(buffer: u) } catch { failure = error }
+    }
+    if let failure { throw failure }
+  }
+
+  /// Appends a rendered slice (as `write(bytes:)`, without copying it into an array first).
+  func write(_ sink: ByteSink) throws(ReportError) {
+    var failure: ReportError?
+    sink.withBytes { u in
+      do throws(ReportError) { try write(buffer: u) } catch { failure = error }
+    }
+    if let failure { throw failure }
+  }
+
+  private func write(buffer bytes: UnsafeBufferPointer<UInt8>) throws(ReportError) {
     if buffer.count + bytes.count <= Self.capacity {
       buffer.append(contentsOf: bytes)
       return
@@ -96,16 +113,8 @@ public final class ReportFileWriter {
     if bytes.count < Self.capacity {
       buffer.append(contentsOf: bytes)
     } else {
-      try writeAll(bytes)
+      try emit(UnsafeRawBufferPointer(bytes))
     }
-  }
-
-  private func writeAll(_ bytes: [UInt8]) throws(ReportError) {
-    var failure: ReportError?
-    bytes.withUnsafeBytes { raw in
-      do throws(ReportError) { try emit(raw) } catch { failure = error }
-    }
-    if let failure { throw failure }
   }
 
   /// Sends `raw` on, through the staging block where direct I/O exists. The block fills from the
@@ -164,7 +173,11 @@ public final class ReportFileWriter {
 
   public func flush() throws(ReportError) {
     defer { buffer.removeAll(keepingCapacity: true) }
-    try writeAll(buffer)
+    var failure: ReportError?
+    buffer.withUnsafeBytes { raw in
+      do throws(ReportError) { try emit(raw) } catch { failure = error }
+    }
+    if let failure { throw failure }
   }
 
   /// Flushes and closes.

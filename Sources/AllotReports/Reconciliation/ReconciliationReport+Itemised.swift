@@ -19,25 +19,25 @@ extension ReconciliationReport {
     try csv.write(CSVField.line(Self.itemisedColumns))
     try json.write("],\"expected\":[")
     try SliceRenderer.run(count: result.expected.count, sliceRows: Self.sliceRows) { range in
-      var c = ByteSink(capacity: range.count * 240)
-      var j = ByteSink(capacity: range.count * 520)
+      let c = ByteSink(capacity: range.count * 240)
+      let j = ByteSink(capacity: range.count * 520)
       var reason: [UInt8] = []
-      for e in range { renderExpected(e, csv: &c, json: &j, reason: &reason) }
-      return (c.bytes, j.bytes)
-    } write: { (c: [UInt8], j: [UInt8]) throws(ReportError) in
-      try csv.write(bytes: c)
-      try json.write(bytes: j)
+      for e in range { renderExpected(e, csv: c, json: j, reason: &reason) }
+      return (c, j)
+    } write: { (c: ByteSink, j: ByteSink) throws(ReportError) in
+      try csv.write(c)
+      try json.write(j)
     }
     try json.write("],\"unmatched\":[")
     try un.write(CSVField.line(Self.unmatchedColumns))
     try SliceRenderer.run(count: result.unmatched.count, sliceRows: Self.sliceRows) { range in
-      var c = ByteSink(capacity: range.count * 200)
-      var j = ByteSink(capacity: range.count * 420)
-      for i in range { renderUnmatched(i, csv: &c, json: &j) }
-      return (c.bytes, j.bytes)
-    } write: { (c: [UInt8], j: [UInt8]) throws(ReportError) in
-      try un.write(bytes: c)
-      try json.write(bytes: j)
+      let c = ByteSink(capacity: range.count * 200)
+      let j = ByteSink(capacity: range.count * 420)
+      for i in range { renderUnmatched(i, csv: c, json: j) }
+      return (c, j)
+    } write: { (c: ByteSink, j: ByteSink) throws(ReportError) in
+      try un.write(c)
+      try json.write(j)
     }
     try json.write("]}\n")
     try csv.close()
@@ -46,33 +46,33 @@ extension ReconciliationReport {
   }
 
   /// One line of `reconciliation.csv` and one element of the JSON `expected` array.
-  func renderExpected(_ e: Int, csv: inout ByteSink, json: inout ByteSink) {
+  func renderExpected(_ e: Int, csv: ByteSink, json: ByteSink) {
     var reason: [UInt8] = []
-    renderExpected(e, csv: &csv, json: &json, reason: &reason)
+    renderExpected(e, csv: csv, json: json, reason: &reason)
   }
 
   /// `renderExpected(_:csv:json:)` composing the reason in `reason` (a buffer reused from row to row).
-  func renderExpected(_ e: Int, csv: inout ByteSink, json: inout ByteSink, reason: inout [UInt8]) {
+  func renderExpected(_ e: Int, csv: ByteSink, json: ByteSink, reason: inout [UInt8]) {
     reason.removeAll(keepingCapacity: true)
     result.appendReason(forExpected: e, to: &reason)
-    renderExpected(e, result.expected[e], reason, csv: &csv, json: &json)
+    renderExpected(e, result.expected[e], reason, csv: csv, json: json)
   }
 
   /// `renderExpected(_:csv:json:)` reading the payout in place (a copy of it would retain each of its
   /// texts, for each of a million payouts).
   private func renderExpected(
-    _ e: Int, _ p: borrowing ExpectedPayout, _ reason: [UInt8], csv: inout ByteSink, json: inout ByteSink
+    _ e: Int, _ p: borrowing ExpectedPayout, _ reason: [UInt8], csv: ByteSink, json: ByteSink
   ) {
     let o = result.outcomes[e]
     let linked = result.linkedTransactions(e)
-    var amounts = ByteSink(capacity: 96)
+    let amounts = ByteSink(capacity: 96)
     amounts.decimal(p.amount)
-    let expectedEnd = amounts.bytes.count
+    let expectedEnd = amounts.count
     amounts.amount(o.paid, like: p.amount)
-    let paidEnd = amounts.bytes.count
+    let paidEnd = amounts.count
     amounts.amount(o.difference, like: p.amount)
     let due = p.dueDate?.description ?? ""
-    amounts.bytes.withUnsafeBufferPointer { a in
+    amounts.withBytes { a in
       let expectedAmount = UnsafeBufferPointer(rebasing: a[0..<expectedEnd])
       let paid = UnsafeBufferPointer(rebasing: a[expectedEnd..<paidEnd])
       let difference = UnsafeBufferPointer(rebasing: a[paidEnd...])
@@ -127,11 +127,11 @@ extension ReconciliationReport {
         json.raw(",\"dueDate\":")
         json.plainJSONStringOrNull(p.dueDate == nil ? nil : due)
         json.raw(",\"expectedAmount\":\"")
-        json.bytes.append(contentsOf: expectedAmount)
+        json.append(contentsOf: expectedAmount)
         json.raw("\",\"paidAmount\":\"")
-        json.bytes.append(contentsOf: paid)
+        json.append(contentsOf: paid)
         json.raw("\",\"difference\":\"")
-        json.bytes.append(contentsOf: difference)
+        json.append(contentsOf: difference)
         json.raw("\",\"category\":\"")
         json.raw(o.category.rawValue)
         json.raw("\",\"rule\":")
@@ -153,20 +153,20 @@ extension ReconciliationReport {
   }
 
   /// One line of `unmatched-transactions.csv` and one element of the JSON `unmatched` array.
-  func renderUnmatched(_ i: Int, csv: inout ByteSink, json: inout ByteSink) {
+  func renderUnmatched(_ i: Int, csv: ByteSink, json: ByteSink) {
     let u = result.unmatched[i]
-    renderUnmatched(i, u, result.transactions[u.transactionIndex], csv: &csv, json: &json)
+    renderUnmatched(i, u, result.transactions[u.transactionIndex], csv: csv, json: json)
   }
 
   /// `renderUnmatched(_:csv:json:)` reading the transaction in place.
   private func renderUnmatched(
-    _ i: Int, _ u: UnmatchedTransaction, _ t: borrowing MagmaTransaction, csv: inout ByteSink,
-    json: inout ByteSink
+    _ i: Int, _ u: UnmatchedTransaction, _ t: borrowing MagmaTransaction, csv: ByteSink,
+    json: ByteSink
   ) {
     let reason = result.reason(for: u)
-    var amountSink = ByteSink(capacity: 48)
+    let amountSink = ByteSink(capacity: 48)
     amountSink.decimal(t.amount)
-    amountSink.bytes.withUnsafeBufferPointer { amountText in
+    amountSink.withBytes { amountText in
       csv.csvText(t.id)
       csv.byte(44)
       csv.csvText(t.type)
