@@ -124,20 +124,10 @@ struct ReconcileCommand: AsyncParsableCommand {
       batchSide = nil
       expectedName = payouts ?? ""
     }
-    // Both sides are read at the same time (and each file hashed alongside its parsing).
-    let payoutsFile = payouts
-    async let fileSide = ReconcileInputs.readPayoutsIfGiven(
-      payoutsFile, mapping: payoutMapping, limits: limits)
-    let actual: ReconcileInputs.Transactions
-    if let transactions {
-      let transactionMapping = mappings.transactions
-      async let actualSide = ReconcileInputs.readTransactions(
-        transactions, mapping: transactionMapping, limits: limits)
-      actual = try await actualSide
-    } else {
-      actual = try await ReconcileInputs.fetchTransactions()
+    let (expected, actual) = try await MemoryTuning.growingHeapsInLargeSteps {
+      try await readInputs(
+        batchSide: batchSide, payoutMapping: payoutMapping, limits: limits, mappings: mappings)
     }
-    guard let expected = try await fileSide ?? batchSide else { throw ExitStatus.badInput }
     timer.lap("read both inputs")
     for issue in expected.warnings + actual.warnings { Console.error("allot: warning: \(issue)") }
 
@@ -172,6 +162,27 @@ struct ReconcileCommand: AsyncParsableCommand {
     timer.lap("summary")
     ExitStatus.end(
       result.hasExceptions ? ExitStatus.attention : ExitStatus.ok, keepingAlive: (expected, actual, result))
+  }
+
+  /// Both sides, read at the same time (and each file hashed alongside its parsing).
+  private func readInputs(
+    batchSide: ReconcileInputs.Payouts?, payoutMapping: [String: String], limits: ReaderLimits,
+    mappings: (payouts: [String: String], transactions: [String: String])
+  ) async throws -> (ReconcileInputs.Payouts, ReconcileInputs.Transactions) {
+    let payoutsFile = payouts
+    async let fileSide = ReconcileInputs.readPayoutsIfGiven(
+      payoutsFile, mapping: payoutMapping, limits: limits)
+    let actual: ReconcileInputs.Transactions
+    if let transactions {
+      let transactionMapping = mappings.transactions
+      async let actualSide = ReconcileInputs.readTransactions(
+        transactions, mapping: transactionMapping, limits: limits)
+      actual = try await actualSide
+    } else {
+      actual = try await ReconcileInputs.fetchTransactions()
+    }
+    guard let expected = try await fileSide ?? batchSide else { throw ExitStatus.badInput }
+    return (expected, actual)
   }
 }
 
