@@ -115,10 +115,12 @@ struct DemoCommand: AsyncParsableCommand {
     Console.out("$ allot \(shown)")
     do {
       var command = try type.parse(arguments)
-      if var asyncCommand = command as? any AsyncParsableCommand {
-        try await asyncCommand.run()
-      } else {
-        try command.run()
+      try await ExitStatus.$nested.withValue(true) {
+        if var asyncCommand = command as? any AsyncParsableCommand {
+          try await asyncCommand.run()
+        } else {
+          try command.run()
+        }
       }
     } catch let exit as ExitCode {
       if !expecting.contains(exit.rawValue) {

@@ -160,7 +160,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     case .json: Console.out(ReconcileSummary.json(result, folder: folder, inputs: inputs))
     }
     timer.lap("summary")
-    ExitStatus.end(
+    try ExitStatus.end(
       result.hasExceptions ? ExitStatus.attention : ExitStatus.ok, keepingAlive: (expected, actual, result))
   }
 

@@ -17,11 +17,21 @@ enum ExitStatus {
   /// Configuration or authorisation: missing or rejected credentials.
   static let configuration = ExitCode(3)
 
+  /// Set while a command runs inside another one (`allot demo` runs the others in its own process):
+  /// `end(_:keepingAlive:)` then returns the status instead of ending the process.
+  @TaskLocal static var nested = false
+
   /// Ends the process with `code` right away, keeping `values` alive until then, instead of returning
   /// through the callers: the millions of records and strings a large command built are not freed one
   /// by one on the way out (0.18 s after a million-payout reconciliation). Call it only once every
   /// output is written and closed; allot's stdout and stderr are unbuffered.
-  static func end<T>(_ code: ExitCode, keepingAlive values: borrowing T) -> Never {
+  ///
+  /// In a nested command, throws `code` (unless it is 0) as a command that returns would.
+  static func end<T>(_ code: ExitCode, keepingAlive values: borrowing T) throws {
+    if nested {
+      if code != ok { throw code }
+      return
+    }
     withExtendedLifetime(values) { exit(code.rawValue) }
   }
 }
