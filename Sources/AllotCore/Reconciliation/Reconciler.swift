@@ -294,8 +294,9 @@ struct ReconcilerState {
     for (k, e) in open.enumerated() { expHash[e] = openHashes[k] }
     let openDescending = open.reversed().map { Int32($0) }
     expMap.insert(hashes: openDescending.map { expHash[Int($0)] }, items: openDescending)
-    var txMap = HashMultiMap(expectedKeys: txs.count, itemCount: txs.count)
     let unclaimed = stride(from: Int32(txs.count - 1), through: 0, by: -1).filter { !txClaimed[Int($0)] }
+    // Slots for the transactions still unclaimed only (the maps are mapped and zeroed afresh).
+    var txMap = HashMultiMap(expectedKeys: unclaimed.count, itemCount: txs.count)
     let txHashes = parallel.map(unclaimed.count) { range in
       range.map { k in
         let t = Int(unclaimed[k])
@@ -416,9 +417,9 @@ struct ReconcilerState {
   mutating func matchBySlot() {
     let open = (0..<expected.count).filter { isOpen($0) }
     guard !open.isEmpty else { return }
-    var slotMap = HashMultiMap(expectedKeys: txs.count, itemCount: txs.count)
     let unclaimed = stride(from: Int32(txs.count - 1), through: 0, by: -1).filter { !txClaimed[Int($0)] }
     guard !unclaimed.isEmpty else { return }
+    var slotMap = HashMultiMap(expectedKeys: unclaimed.count, itemCount: txs.count)
     slotMap.insert(
       hashes: unclaimed.map { t in
         MatchKeys.slotHash(
@@ -427,9 +428,10 @@ struct ReconcilerState {
       }, items: unclaimed)
     var pool: [Int: [Int32]] = [:]
     for e in open {
-      let p = expected[e]
       var c: [Int32] = []
-      var item = slotMap.first(MatchKeys.slotHash(wallet: p.wallet, currency: p.currency, network: p.network))
+      var item = slotMap.first(
+        MatchKeys.slotHash(
+          wallet: expected[e].wallet, currency: expected[e].currency, network: expected[e].network))
       while item >= 0 {
         if sameSlot(item, e) { c.append(item) }
         item = slotMap.next(after: item)
@@ -517,22 +519,24 @@ struct ReconcilerState {
   mutating func matchMismatches() {
     let open = (0..<expected.count).filter { isOpen($0) }
     guard !open.isEmpty else { return }
-    var map = HashMultiMap(expectedKeys: txs.count, itemCount: txs.count)
     let unclaimed = stride(from: Int32(txs.count - 1), through: 0, by: -1).filter { !txClaimed[Int($0)] }
+    var map = HashMultiMap(expectedKeys: unclaimed.count, itemCount: txs.count)
     map.insert(
       hashes: unclaimed.map { t in
         MatchKeys.walletAmountHash(wallet: txs[Int(t)].destinationAddress, amount: txs[Int(t)].amount)
       }, items: unclaimed)
     assignUnique(order: open, rule: .mismatch) { s, e in
-      let p = s.expected[e]
+      // Field by field: no copy of a payout or a transaction (each copy retains all its texts).
       var c: [Int32] = []
-      var item = map.first(MatchKeys.walletAmountHash(wallet: p.wallet, amount: p.amount))
+      var item = map.first(
+        MatchKeys.walletAmountHash(wallet: s.expected[e].wallet, amount: s.expected[e].amount))
       while item >= 0 {
-        let x = s.txs[Int(item)]
-        if !s.txClaimed[Int(item)] && s.txStatus[Int(item)] != .failed
-          && MatchKeys.walletsEqual(x.destinationAddress, p.wallet) && x.amount == p.amount
-          && !(AsciiText.equalsIgnoringCase(x.currency, p.currency)
-            && AsciiText.equalsIgnoringCase(x.network, p.network))
+        let t = Int(item)
+        if !s.txClaimed[t] && s.txStatus[t] != .failed
+          && MatchKeys.walletsEqual(s.txs[t].destinationAddress, s.expected[e].wallet)
+          && s.txs[t].amount == s.expected[e].amount
+          && !(AsciiText.equalsIgnoringCase(s.txs[t].currency, s.expected[e].currency)
+            && AsciiText.equalsIgnoringCase(s.txs[t].network, s.expected[e].network))
         {
           c.append(item)
         }
