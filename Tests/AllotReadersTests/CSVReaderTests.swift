@@ -290,6 +290,57 @@ struct CSVReaderTests {
     #expect(chunked == sequential)
   }
 
+  /// Chunks read straight into buffers that the caller keeps: every chunk kept to the end (nothing
+  /// reused) or every one given back at once (each buffer read into again) gives the rows `readRows`
+  /// gives, for UTF-8 with a byte-order mark and `sep=` line, for UTF-16, and for records longer than
+  /// a read.
+  @Test(arguments: ["utf8", "utf16", "long"])
+  func ownedChunksMatchReadRows(kind: String) throws {
+    var text = "sep=;\nid;note\n"
+    for i in 0..<60_000 {
+      text += i % 5 == 0 ? "\(i);\"semi; colon\r\nand \"\"quotes\"\"\"\r\n" : "\(i);plain é \(i)\n"
+      if kind == "long" && i % 20_000 == 0 {
+        // A record of three 700 KB cells: longer than a read (1 MiB), each cell under the cell limit.
+        let cell = "\"" + String(repeating: "long ", count: 140_000) + "\""
+        text += "\(i)x;\(cell);\(cell);\(cell)\n"
+      }
+    }
+    var bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array(text.utf8)
+    if kind == "utf16" {
+      bytes = [0xFF, 0xFE]
+      for unit in text.utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+    }
+    let reader = try CSVReader(path: csvTempFile(bytes))
+    let sequential = try reader.allRows()
+    for keepAll in [true, false] {
+      var kept: [(ChunkBuffer, Int)] = []
+      var spare: [ChunkBuffer] = []
+      var rows: [SheetRow] = []
+      func parse(_ chunk: ChunkBuffer, _ firstRow: Int) throws {
+        var scanner = CSVRecordScanner(delimiter: reader.dialect.delimiter, firstRow: firstRow, fileName: "x")
+        try scanner.consume(chunk.bytes) { rows.append($0) }
+        try scanner.finish { rows.append($0) }
+      }
+      try reader.readOwnedChunks(reuse: { spare.popLast() }) { chunk, firstRow, _ in
+        if keepAll {
+          kept.append((chunk, firstRow))
+        } else {
+          try parse(chunk, firstRow)
+          spare.append(chunk)
+        }
+      }
+      for (chunk, firstRow) in kept { try parse(chunk, firstRow) }
+      #expect(keepAll ? kept.count > 1 : true)
+      // Compared row by row, so that a failure names the first row that differs (not two 60,000-row
+      // dumps).
+      let differs = rows.indices.first { $0 < sequential.count && rows[$0] != sequential[$0] }
+        .map { sequential[$0].rowNumber }
+      #expect(
+        rows.count == sequential.count && differs == nil,
+        "keepAll \(keepAll): first different row \(differs ?? -1)")
+    }
+  }
+
   @Test func readChunksReportsUnterminatedQuote() throws {
     let reader = try CSVReader(path: csvTempFile("a\nb\n\"open\nc\n"))
     let error = csvError { try reader.readChunks { _, _, _ in } }

@@ -95,23 +95,78 @@ public struct CSVReader: SheetReader {
   public func readChunks(
     _ body: (_ chunk: UnsafeRawBufferPointer, _ firstRow: Int, _ byteOffset: Int64) throws -> Void
   ) throws {
-    var carry: [UInt8] = []
+    var spare: ChunkBuffer?
+    try readOwnedChunks(reuse: { spare }) { chunk, firstRow, offset in
+      try body(chunk.bytes, firstRow, offset)
+      spare = chunk
+    }
+  }
+
+  /// `readChunks`, each chunk read straight into a `ChunkBuffer` that `body` may keep (hand it to a
+  /// worker, give it back through `reuse` once done with it): no byte is copied between the read and the
+  /// parse but the few of a record cut by a read. `reuse` gives a buffer back, or nil for a new one.
+  public func readOwnedChunks(
+    reuse: () -> ChunkBuffer?,
+    _ body: (_ chunk: ChunkBuffer, _ firstRow: Int, _ byteOffset: Int64) throws -> Void
+  ) throws {
     let boundary = CSVBoundaryScanner(delimiter: dialect.delimiter)
     var firstRow = 1
     var offset = Int64(dialect.bomLength + dialect.skippedBytes)
-    try readDecoded { chunk in
-      carry.append(contentsOf: chunk)
-      let result = carry.withUnsafeBytes { boundary.scan($0) }
-      guard result.end > 0 else { return }
-      try carry.withUnsafeBytes {
-        try body(UnsafeRawBufferPointer(rebasing: $0[..<result.end]), firstRow, offset)
-      }
+    func take() -> ChunkBuffer {
+      let buffer = reuse() ?? ChunkBuffer(capacity: 2 * Self.chunkSize)
+      buffer.count = 0
+      return buffer
+    }
+    var current = take()
+    /// Hands on the whole records at the start of `current` (keeping the cut record for the next
+    /// buffer); returns false when there is none yet.
+    func handOn() throws -> Bool {
+      let result = boundary.scan(current.bytes)
+      guard result.end > 0 else { return false }
+      let filled = current.count
+      let done = current
+      done.count = result.end
+      // The cut record goes to the next buffer before this one is handed on (and may be reused).
+      current = take()
+      let rest = filled - result.end
+      current.reserve(rest)
+      current.free.baseAddress!.copyMemory(from: done.base + result.end, byteCount: rest)
+      current.count = rest
+      try body(done, firstRow, offset)
       firstRow += result.records
       offset += Int64(result.end)
-      carry.removeSubrange(..<result.end)
+      return true
     }
-    if !carry.isEmpty {
-      let result = carry.withUnsafeBytes { boundary.scan($0) }
+    if dialect.encoding == .utf8 {
+      let input = try FileInput(path: path)
+      defer { input.close() }
+      var skip = dialect.bomLength + dialect.skippedBytes
+      while true {
+        current.reserve(Self.chunkSize)
+        let n = try input.read(into: UnsafeMutableRawBufferPointer(rebasing: current.free[..<Self.chunkSize]))
+        if n == 0 { break }
+        if skip > 0 {
+          // The byte-order mark and the `sep=` line, at the very start.
+          let dropped = min(skip, n)
+          skip -= dropped
+          let start = current.count
+          (current.base + start).copyMemory(from: current.base + start + dropped, byteCount: n - dropped)
+          current.count += n - dropped
+        } else {
+          current.count += n
+        }
+        _ = try handOn()
+      }
+    } else {
+      try readDecoded { chunk in
+        current.reserve(chunk.count)
+        current.free.baseAddress!.copyMemory(from: chunk.baseAddress!, byteCount: chunk.count)
+        current.count += chunk.count
+        _ = try handOn()
+      }
+    }
+    if current.count > 0 {
+      let result = boundary.scan(current.bytes)
       if let before = result.openQuoteRecords {
         throw ReaderError(
           code: "csv.unterminated_quote", file: fileName, row: firstRow + before,
@@ -119,7 +174,7 @@ public struct CSVReader: SheetReader {
             "a quoted value starts here but its closing quote (\") is missing; add the closing quote "
             + "or remove the opening one")
       }
-      try carry.withUnsafeBytes { try body($0, firstRow, offset) }
+      try body(current, firstRow, offset)
     }
   }
 

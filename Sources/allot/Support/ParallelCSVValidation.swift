@@ -52,7 +52,7 @@ enum ParallelCSVValidation {
   /// One chunk on its way through a worker.
   final class Job: @unchecked Sendable {
     /// Taken back (for the next chunk) once the worker is done.
-    var bytes: [UInt8]
+    let bytes: ChunkBuffer
     let firstRow: Int
     let offset: Int64
     let batch: Int
@@ -60,7 +60,7 @@ enum ParallelCSVValidation {
     var result: Result<ChunkResult, any Error> = .failure(FallBack())
     let done = DispatchSemaphore(value: 0)
 
-    init(bytes: [UInt8], firstRow: Int, offset: Int64, batch: Int) {
+    init(bytes: ChunkBuffer, firstRow: Int, offset: Int64, batch: Int) {
       self.bytes = bytes
       self.firstRow = firstRow
       self.offset = offset
@@ -98,13 +98,11 @@ enum ParallelCSVValidation {
           }
           result.rows.append(r)
         }
-        try job.bytes.withUnsafeBytes { buf in try scanner.consumeRecords(buf, check) }
+        try scanner.consumeRecords(job.bytes.bytes, check)
         try scanner.finishRecords(check)
       } else if requests {
         result.rows.reserveCapacity(4096)
-        try job.bytes.withUnsafeBytes { buf in
-          try scanner.consume(buf) { result.rows.append(v.validate(row: $0)) }
-        }
+        try scanner.consume(job.bytes.bytes) { result.rows.append(v.validate(row: $0)) }
         try scanner.finish { result.rows.append(v.validate(row: $0)) }
       } else {
         result.valid.reserveCapacity(4096)
@@ -115,7 +113,7 @@ enum ParallelCSVValidation {
             result.rows.append(v.validate(row: record.sheetRow()))
           }
         }
-        try job.bytes.withUnsafeBytes { buf in try scanner.consumeRecords(buf, check) }
+        try scanner.consumeRecords(job.bytes.bytes, check)
         try scanner.finishRecords(check)
       }
       result.warnings = scanner.warnings
@@ -139,7 +137,7 @@ enum ParallelCSVValidation {
     // every core busy.
     let workerQoS: DispatchQoS.QoSClass = prepareBatch == nil ? .default : .utility
     var inFlight: [Job] = []
-    var spare: [[UInt8]] = []
+    var spare: [ChunkBuffer] = []
     var chunks = 0
     var firstChunk = (bytes: 0, row: 0)
     // The first error of a chunk (its own, or thrown while merging it), held until its batch is read.
@@ -185,7 +183,6 @@ enum ParallelCSVValidation {
       let job = inFlight.removeFirst()
       job.done.wait()
       spare.append(job.bytes)
-      job.bytes = []
       guard held == nil else { return }
       do {
         try merge(job.result.get())
@@ -202,16 +199,13 @@ enum ParallelCSVValidation {
     }
 
     do {
-      try csv.readChunks { chunk, firstRow, offset in
+      // Buffers of merged chunks are read into again: no new allocation (nor fresh pages) per chunk.
+      try csv.readOwnedChunks(reuse: { spare.popLast() }) { chunk, firstRow, offset in
         if let v = validator.validator {
-          // A buffer of a merged chunk again: no new allocation (nor fresh pages) per chunk.
-          var bytes = spare.popLast() ?? []
-          bytes.removeAll(keepingCapacity: true)
-          bytes.append(contentsOf: chunk)
-          let job = Job(bytes: bytes, firstRow: firstRow, offset: offset, batch: chunks / batchChunks)
+          let job = Job(bytes: chunk, firstRow: firstRow, offset: offset, batch: chunks / batchChunks)
           chunks += 1
           if chunks == 1 {
-            firstChunk = (chunk.count, firstRow)
+            firstChunk = (chunk.bytes.count, firstRow)
           } else if chunks == 2, let size = csv.byteCount, firstRow > firstChunk.row {
             // Room for the duplicate keys of every row, guessed from the first chunk's rows.
             let rows = Double(firstRow - firstChunk.row) * Double(size) / Double(max(1, firstChunk.bytes))
@@ -237,8 +231,9 @@ enum ParallelCSVValidation {
           if let r = validator.feed(row) { try onRow(r) }
           progress.tick()
         }
-        try scanner.consume(chunk, handle)
+        try scanner.consume(chunk.bytes, handle)
         try scanner.finish(handle)
+        spare.append(chunk)
         if scanner.decoding == .windows1252 { throw FallBack() }
         for warning in scanner.warnings where !warnings.contains(warning) { warnings.append(warning) }
       }
