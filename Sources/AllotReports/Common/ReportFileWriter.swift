@@ -85,17 +85,8 @@ public final class ReportFileWriter {
     if buffer.count >= Self.capacity { try flush() }
   }
 
-  /// Appends rendered bytes (flushing first when the buffer would grow past its capacity; a large
-  /// block is written straight through).
-  func write(bytes: [UInt8]) throws(ReportError) {
-    var failure: ReportError?
-    bytes.withUnsafeBufferPointer { u in
-      do throws(ReportError) { try write(buffer: u) } catch { failure = error }
-    }
-    if let failure { throw failure }
-  }
-
-  /// Appends a rendered slice (as `write(bytes:)`, without copying it into an array first).
+  /// Appends a rendered slice (flushing first when the buffer would grow past its capacity; a large
+  /// slice is written straight through).
   func write(_ sink: ByteSink) throws(ReportError) {
     var failure: ReportError?
     sink.withBytes { u in
