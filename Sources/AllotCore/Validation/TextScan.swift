@@ -1,5 +1,5 @@
 /// Small byte-level text helpers for the validation hot path (no regex, no Foundation).
-enum TextScan {
+public enum TextScan {
   /// True for the bytes of ASCII white space.
   @inline(__always)
   static func isASCIISpace(_ u: UInt8) -> Bool {
@@ -29,8 +29,8 @@ enum TextScan {
   }
 
   /// Runs `body` on the UTF-8 bytes of `s` (no copy for native strings).
-  @inline(__always)
-  static func withBytes<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+  @inlinable @inline(__always)
+  public static func withBytes<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
     if let r = s.utf8.withContiguousStorageIfAvailable(body) { return r }
     let copy = Array(s.utf8)
     return copy.withUnsafeBufferPointer(body)

@@ -118,11 +118,11 @@ public struct CSVReader: SheetReader {
       return buffer
     }
     var current = take()
-    /// Hands on the whole records at the start of `current` (keeping the cut record for the next
-    /// buffer); returns false when there is none yet.
-    func handOn() throws -> Bool {
+    /// Hands on the whole records at the start of `current`, if any, keeping the cut record for the
+    /// next buffer.
+    func handOn() throws {
       let result = boundary.scan(current.bytes)
-      guard result.end > 0 else { return false }
+      guard result.end > 0 else { return }
       let filled = current.count
       let done = current
       done.count = result.end
@@ -135,7 +135,6 @@ public struct CSVReader: SheetReader {
       try body(done, firstRow, offset)
       firstRow += result.records
       offset += Int64(result.end)
-      return true
     }
     if dialect.encoding == .utf8 {
       let input = try FileInput(path: path)
@@ -155,14 +154,14 @@ public struct CSVReader: SheetReader {
         } else {
           current.count += n
         }
-        _ = try handOn()
+        try handOn()
       }
     } else {
       try readDecoded { chunk in
         current.reserve(chunk.count)
         current.free.baseAddress!.copyMemory(from: chunk.baseAddress!, byteCount: chunk.count)
         current.count += chunk.count
-        _ = try handOn()
+        try handOn()
       }
     }
     if current.count > 0 {

@@ -6,7 +6,8 @@ import AllotCore
 /// Its own memory rather than an `Array`: a row is some forty small appends, and each
 /// `Array.append(contentsOf:)` was a call with a uniqueness check and a capacity check (a quarter of
 /// the CPU of writing the reports); here an append is an inline capacity check and a copy. A class, so
-/// that a rendered slice goes to the writer as it is, without a copy.
+/// that a rendered slice goes to the writer as it is, without a copy. Strings are read in place
+/// (`TextScan.withBytes`), not through a copy for the mutating `withUTF8`.
 final class ByteSink: ByteOutput {
   private var base: UnsafeMutablePointer<UInt8>
   private(set) var count = 0
@@ -86,17 +87,7 @@ final class ByteSink: ByteOutput {
   }
 
   @inline(__always)
-  func raw(_ s: String) { Self.withUTF8(s) { append(contentsOf: $0) } }
-
-  /// `s`'s UTF-8 bytes, read in place (no copy of the string to call the mutating `withUTF8` on, which
-  /// costs a retain and a release per value).
-  @inline(__always)
-  static func withUTF8(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-    if s.utf8.withContiguousStorageIfAvailable(body) == nil {
-      var text = s
-      text.withUTF8(body)
-    }
-  }
+  func raw(_ s: String) { TextScan.withBytes(s) { append(contentsOf: $0) } }
 
   /// A non-negative or negative integer in decimal.
   func int(_ value: Int) {
@@ -154,7 +145,7 @@ final class ByteSink: ByteOutput {
   func csvNumber(_ u: UnsafeBufferPointer<UInt8>) { cell(u, neutralise: false) }
 
   private func cell(_ s: String, neutralise: Bool) {
-    Self.withUTF8(s) { cell($0, neutralise: neutralise) }
+    TextScan.withBytes(s) { cell($0, neutralise: neutralise) }
   }
 
   private func cell(_ u: UnsafeBufferPointer<UInt8>, neutralise: Bool) {
@@ -172,7 +163,7 @@ final class ByteSink: ByteOutput {
 
   /// A JSON string literal (`<` escaped too, so the JSON can sit inside HTML).
   func jsonString(_ s: String) {
-    Self.withUTF8(s) { jsonString($0) }
+    TextScan.withBytes(s) { jsonString($0) }
   }
 
   func jsonString(_ u: UnsafeBufferPointer<UInt8>) {
