@@ -38,7 +38,7 @@ import Testing
     sink.csvNumber(text)
     sink.byte(44)
     sink.jsonString(text)
-    sink.raw(text)
+    sink.rawText(text)
     let u = Array(text.utf8)
     var expected: [UInt8] = []
     u.withUnsafeBufferPointer {
@@ -62,5 +62,16 @@ import Testing
     sink.byte(32)
     sink.amount(ExactDecimal("997")!, like: ExactDecimal("1000.00")!)
     sink.withBytes { #expect(String(decoding: $0, as: UTF8.self) == "0 -1234567890123 2750.250000 997.00") }
+  }
+
+  @Test func literalsOfEveryLength() {
+    let sink = ByteSink()
+    let one: StaticString = "}"
+    sink.raw(one)
+    sink.raw("")
+    sink.raw(",\"category\":\"")
+    sink.raw("é")
+    sink.rawText("matched")
+    sink.withBytes { #expect(String(decoding: $0, as: UTF8.self) == "},\"category\":\"ématched") }
   }
 }

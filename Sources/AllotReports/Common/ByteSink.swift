@@ -81,13 +81,21 @@ final class ByteSink: ByteOutput {
   @inline(__always)
   func byte(_ b: UInt8) { append(b) }
 
+  /// A literal's bytes. (A `String` overload beside this one would take every literal: Swift prefers a
+  /// literal's default type, and each call then went through the string's storage in a closure, which
+  /// retained the sink.)
   @inline(__always)
   func raw(_ s: StaticString) {
-    s.withUTF8Buffer { append(contentsOf: $0) }
+    if s.hasPointerRepresentation {
+      append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    } else {
+      s.withUTF8Buffer { append(contentsOf: $0) }
+    }
   }
 
+  /// A text's bytes as they are (no escaping: an enum's raw value, a number).
   @inline(__always)
-  func raw(_ s: String) { TextScan.withBytes(s) { append(contentsOf: $0) } }
+  func rawText(_ s: String) { TextScan.withBytes(s) { append(contentsOf: $0) } }
 
   /// A non-negative or negative integer in decimal.
   func int(_ value: Int) {
@@ -116,7 +124,7 @@ final class ByteSink: ByteOutput {
   /// `d.plainText` (the scale kept).
   func decimal(_ d: ExactDecimal) {
     let written: Void? = d.withPlainTextUTF8 { append(raw: $0) }
-    if written == nil { raw(d.description) }
+    if written == nil { rawText(d.description) }
   }
 
   /// `ReconciliationResult.format(d, like: reference)`.
@@ -157,7 +165,7 @@ final class ByteSink: ByteOutput {
   func plainJSONStringOrNull(_ text: String?) {
     guard let text else { return raw("null") }
     byte(34)
-    raw(text)
+    rawText(text)
     byte(34)
   }
 

@@ -96,9 +96,9 @@ extension ReconciliationReport {
         csv.byte(44)
         csv.csvNumber(difference)
         csv.byte(44)
-        csv.raw(o.category.rawValue)
+        csv.rawText(o.category.rawValue)
         csv.byte(44)
-        if let rule = o.rule { csv.raw(rule.rawValue) }
+        if let rule = o.rule { csv.rawText(rule.rawValue) }
         csv.byte(44)
         if linked.count == 1 {
           csv.csvText(result.transactions[Int(linked[linked.startIndex])].id)
@@ -133,7 +133,7 @@ extension ReconciliationReport {
         json.raw("\",\"difference\":\"")
         json.append(contentsOf: difference)
         json.raw("\",\"category\":\"")
-        json.raw(o.category.rawValue)
+        json.rawText(o.category.rawValue)
         json.raw("\",\"rule\":")
         json.plainJSONStringOrNull(o.rule?.rawValue)
         json.raw(",\"review\":")
@@ -183,7 +183,7 @@ extension ReconciliationReport {
       csv.byte(44)
       csv.csvText(t.createdAt)
       csv.byte(44)
-      csv.raw(u.category.rawValue)
+      csv.rawText(u.category.rawValue)
       csv.byte(44)
       csv.csvText(reason)
       csv.byte(10)
