@@ -25,6 +25,9 @@ final class ByteSink: ByteOutput {
     try withExtendedLifetime(self) { try body(UnsafeBufferPointer(start: base, count: count)) }
   }
 
+  /// Empties the buffer, keeping its memory.
+  func removeAll() { count = 0 }
+
   @inline(__always)
   private func reserve(_ n: Int) {
     if count + n > capacity { grow(to: count + n) }

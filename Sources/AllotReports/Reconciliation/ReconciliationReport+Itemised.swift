@@ -21,8 +21,12 @@ extension ReconciliationReport {
     try SliceRenderer.run(count: result.expected.count, sliceRows: Self.sliceRows) { range in
       let c = ByteSink(capacity: range.count * 240)
       let j = ByteSink(capacity: range.count * 520)
-      var reason: [UInt8] = []
-      for e in range { renderExpected(e, csv: c, json: j, reason: &reason) }
+      var scratch = RowScratch()
+      // Payouts read in place through the buffer: `result.expected[e]` passed on was a copy of the
+      // payout, retaining and releasing each of its texts.
+      result.expected.withUnsafeBufferPointer { payouts in
+        for e in range { renderExpected(e, payouts[e], csv: c, json: j, scratch: &scratch) }
+      }
       return (c, j)
     } write: { (c: ByteSink, j: ByteSink) throws(ReportError) in
       try csv.write(c)
@@ -33,7 +37,13 @@ extension ReconciliationReport {
     try SliceRenderer.run(count: result.unmatched.count, sliceRows: Self.sliceRows) { range in
       let c = ByteSink(capacity: range.count * 200)
       let j = ByteSink(capacity: range.count * 420)
-      for i in range { renderUnmatched(i, csv: c, json: j) }
+      let amount = ByteSink(capacity: 48)
+      result.transactions.withUnsafeBufferPointer { transactions in
+        for i in range {
+          let u = result.unmatched[i]
+          renderUnmatched(i, u, transactions[u.transactionIndex], csv: c, json: j, amount: amount)
+        }
+      }
       return (c, j)
     } write: { (c: ByteSink, j: ByteSink) throws(ReportError) in
       try un.write(c)
@@ -47,25 +57,28 @@ extension ReconciliationReport {
 
   /// One line of `reconciliation.csv` and one element of the JSON `expected` array.
   func renderExpected(_ e: Int, csv: ByteSink, json: ByteSink) {
-    var reason: [UInt8] = []
-    renderExpected(e, csv: csv, json: json, reason: &reason)
+    var scratch = RowScratch()
+    renderExpected(e, result.expected[e], csv: csv, json: json, scratch: &scratch)
   }
 
-  /// `renderExpected(_:csv:json:)` composing the reason in `reason` (a buffer reused from row to row).
-  func renderExpected(_ e: Int, csv: ByteSink, json: ByteSink, reason: inout [UInt8]) {
-    reason.removeAll(keepingCapacity: true)
-    result.appendReason(forExpected: e, to: &reason)
-    renderExpected(e, result.expected[e], reason, csv: csv, json: json)
+  /// Buffers reused from row to row while rendering a slice: the reason, and the three amounts.
+  struct RowScratch {
+    var reason: [UInt8] = []
+    let amounts = ByteSink(capacity: 96)
   }
 
   /// `renderExpected(_:csv:json:)` reading the payout in place (a copy of it would retain each of its
   /// texts, for each of a million payouts).
   private func renderExpected(
-    _ e: Int, _ p: borrowing ExpectedPayout, _ reason: [UInt8], csv: ByteSink, json: ByteSink
+    _ e: Int, _ p: borrowing ExpectedPayout, csv: ByteSink, json: ByteSink, scratch: inout RowScratch
   ) {
+    scratch.reason.removeAll(keepingCapacity: true)
+    result.appendReason(forExpected: e, to: &scratch.reason)
+    let reason = scratch.reason
     let o = result.outcomes[e]
     let linked = result.linkedTransactions(e)
-    let amounts = ByteSink(capacity: 96)
+    let amounts = scratch.amounts
+    amounts.removeAll()
     amounts.decimal(p.amount)
     let expectedEnd = amounts.count
     amounts.amount(o.paid, like: p.amount)
@@ -155,16 +168,18 @@ extension ReconciliationReport {
   /// One line of `unmatched-transactions.csv` and one element of the JSON `unmatched` array.
   func renderUnmatched(_ i: Int, csv: ByteSink, json: ByteSink) {
     let u = result.unmatched[i]
-    renderUnmatched(i, u, result.transactions[u.transactionIndex], csv: csv, json: json)
+    renderUnmatched(
+      i, u, result.transactions[u.transactionIndex], csv: csv, json: json, amount: ByteSink(capacity: 48))
   }
 
-  /// `renderUnmatched(_:csv:json:)` reading the transaction in place.
+  /// `renderUnmatched(_:csv:json:)` reading the transaction in place, its amount formatted in `amount`
+  /// (a buffer reused from row to row).
   private func renderUnmatched(
     _ i: Int, _ u: UnmatchedTransaction, _ t: borrowing MagmaTransaction, csv: ByteSink,
-    json: ByteSink
+    json: ByteSink, amount amountSink: ByteSink
   ) {
     let reason = result.reason(for: u)
-    let amountSink = ByteSink(capacity: 48)
+    amountSink.removeAll()
     amountSink.decimal(t.amount)
     amountSink.withBytes { amountText in
       csv.csvText(t.id)
