@@ -21,7 +21,96 @@ private func transactionTable(_ rows: [[String]]) -> TransactionTable {
   return table
 }
 
+/// `body` of `cells` as a CSV record's bytes (`ByteRow`), as `allot reconcile` feeds a CSV file.
+private func withByteRow<R>(_ n: Int, _ cells: [String], _ body: (ByteRow) -> R) -> R {
+  let storage = cells.map { Array($0.utf8) }
+  let pointers = UnsafeMutableBufferPointer<UnsafeMutablePointer<UInt8>>.allocate(capacity: cells.count)
+  let views = UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>>.allocate(capacity: cells.count)
+  defer {
+    for k in 0..<cells.count { pointers[k].deallocate() }
+    pointers.deallocate()
+    views.deallocate()
+  }
+  for (k, bytes) in storage.enumerated() {
+    pointers[k] = .allocate(capacity: max(1, bytes.count))
+    pointers[k].initialize(from: bytes, count: bytes.count)
+    views[k] = UnsafeBufferPointer(start: pointers[k], count: bytes.count)
+  }
+  return body(ByteRow(rowNumber: n, cells: UnsafeBufferPointer(views)))
+}
+
+private func byteTables(_ rows: [[String]]) -> (PayoutTable, TransactionTable) {
+  var payouts = PayoutTable()
+  var transactions = TransactionTable()
+  for (i, cells) in rows.enumerated() {
+    withByteRow(i + 1, cells) { r in
+      payouts.consume(r) { row(i + 1, cells) }
+      transactions.consume(r) { row(i + 1, cells) }
+    }
+  }
+  payouts.finish()
+  transactions.finish()
+  return (payouts, transactions)
+}
+
 @Suite struct ReconciliationTableTests {
+  /// A CSV record's cells are read from their bytes (amounts, dates, times compared before any text is
+  /// made): the tables come out exactly as from the same rows given as text, problems included.
+  @Test func byteRowsReadLikeSheetRows() {
+    let name = "A stakeholder with a long name"
+    let payoutRows = [
+      ["reference", "stakeholder", "wallet", "amount", "currency", "network", "due_date"],
+      ["P-1", name, "0xabc", " 2750.250000 ", "usdc", "Ethereum", "2026-03-01"],
+      ["P-2", name, "0xabc", "0", "USDC", "ethereum", "2026-03-02"],
+      ["P-3", "Short", "0xabc", "-5", "USDC", "ethereum", ""],
+      ["P-4", name, "0xabc", "1,000.00", "USDC", "ethereum", "2026-02-30"],
+      ["P-5", name, "0xabc", "", "USDC", "ethereum", "31/03/2026"],
+      ["P-6", name, "0xabc", "$12", "USDC", "ethereum", "2026-03-31T10:00:00Z"],
+      ["P-7", name, "0xabc", "123456789012345678901234.5", "USDC", "ethereum", "2026-03-31"],
+      ["P-8", name, "0xdef", "1", "USDC", "ethereum", ""],
+    ]
+    let transactionRows = [
+      [
+        "id", "type", "status", "amount", "currency", "network", "fee", "createdAt", "updatedAt",
+        "completedAt",
+      ],
+      [
+        "t1", "payout", "Completed", "5.10", "usdc", "Base", "0.10", "2026-03-01T10:00:00Z",
+        "2026-03-01T10:00:00Z",
+        "2026-03-01T10:00:00Z",
+      ],
+      [
+        "t2", "payout", "completed", "5", "USDC", "base", "", "2026-03-01T10:00:00Z", "2026-03-02T10:00:00Z",
+        "",
+      ],
+      ["t3", "payout", "completed", "five", "USDC", "base", "1e2", "soon", "soon", "soon"],
+      [
+        "t4", "payout", "completed", "-5", "USDC", "base", "0,10", "2026-03-01T10:00:00Z", "",
+        "2026-03-01 10:00:00",
+      ],
+      ["t5", "payout", "completed", "", "USDC", "base", "", "", "", "later"],
+    ]
+    let (bytePayouts, _) = byteTables(payoutRows)
+    let (_, byteTransactions) = byteTables(transactionRows)
+    let textPayouts = payoutTable(payoutRows)
+    let textTransactions = transactionTable(transactionRows)
+    #expect(bytePayouts.payouts == textPayouts.payouts)
+    #expect(bytePayouts.issues.items == textPayouts.issues.items)
+    #expect(!bytePayouts.issues.items.isEmpty)
+    #expect(byteTransactions.transactions == textTransactions.transactions)
+    #expect(byteTransactions.issues.items == textTransactions.issues.items)
+    #expect(!byteTransactions.issues.items.isEmpty)
+    #expect(byteTransactions.transactions.map(\.id) == ["t1", "t2"])
+    // The long name, read from bytes, is one string's storage on every payout that has it.
+    func storage(_ s: String) -> UInt64 {
+      var copy = s
+      return copy.withUTF8 { UInt64(UInt(bitPattern: $0.baseAddress)) }
+    }
+    let named = bytePayouts.payouts.filter { $0.stakeholder == name }
+    #expect(named.map(\.reference) == ["P-1", "P-7", "P-8"])
+    #expect(Set(named.map { storage($0.stakeholder) }).count == 1)
+  }
+
   @Test func naturalHeadersTitleRowsAndBadRows() {
     var t = PayoutTable()
     t.consume(row(1, ["March payouts"]))

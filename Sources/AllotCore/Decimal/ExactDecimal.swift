@@ -24,6 +24,50 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
   /// Parses the strict grammar `[+-]? digits ( "." digits )?` (also `.5` and `5.`); nil otherwise or
   /// when the number does not fit 38 digits.
   public init?<S: StringProtocol>(_ text: S) {
+    if let parsed = text.utf8.withContiguousStorageIfAvailable({ ExactDecimal(utf8: $0) }) {
+      guard let parsed else { return nil }
+      self = parsed
+      return
+    }
+    self.init(parsing: text.utf8)
+  }
+
+  /// `init?(_:)` of UTF-8 bytes. Up to 19 bytes (every amount a sheet or an export holds) the digits
+  /// gather in a `UInt64`, which cannot overflow there; longer texts take the `Int128` loop.
+  public init?(utf8 u: UnsafeBufferPointer<UInt8>) {
+    let n = u.count
+    guard n <= 19 else {
+      self.init(parsing: u)
+      return
+    }
+    var i = 0
+    var neg = false
+    if n > 0 && (u[0] == UInt8(ascii: "-") || u[0] == UInt8(ascii: "+")) {
+      neg = u[0] == UInt8(ascii: "-")
+      i = 1
+    }
+    var sig: UInt64 = 0
+    var scale = 0
+    var seenDot = false
+    var any = false
+    while i < n {
+      let c = u[i]
+      if c &- 48 < 10 {
+        sig = sig &* 10 &+ UInt64(c &- 48)
+        any = true
+        if seenDot { scale += 1 }
+      } else if c == UInt8(ascii: ".") && !seenDot {
+        seenDot = true
+      } else {
+        return nil
+      }
+      i += 1
+    }
+    guard any else { return nil }
+    self.init(significand: neg ? -Int128(sig) : Int128(sig), scale: scale)
+  }
+
+  private init?<C: Collection<UInt8>>(parsing utf8: C) {
     var neg = false
     var sig: Int128 = 0
     var scale = 0
@@ -31,7 +75,7 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     var seenDot = false
     var any = false
     var first = true
-    for u in text.utf8 {
+    for u in utf8 {
       defer { first = false }
       switch u {
       case UInt8(ascii: "0")...UInt8(ascii: "9"):
@@ -80,7 +124,9 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
   /// Number of fractional digits after stripping trailing zeros.
   public var fractionalDigits: Int { canonicalized.scale }
 
-  public var magnitude: ExactDecimal { ExactDecimal(significand: significand < 0 ? -significand : significand, scale: scale) }
+  public var magnitude: ExactDecimal {
+    ExactDecimal(significand: significand < 0 ? -significand : significand, scale: scale)
+  }
 
   /// The same value with trailing fractional zeros removed.
   public var canonicalized: ExactDecimal {

@@ -31,6 +31,12 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
     self.init(year: parts.0, month: parts.1, day: parts.2)
   }
 
+  /// `init?(iso:)` of UTF-8 bytes.
+  public init?(isoBytes u: UnsafeBufferPointer<UInt8>) {
+    guard let parts = Self.parts(u) else { return nil }
+    self.init(year: parts.0, month: parts.1, day: parts.2)
+  }
+
   static func parts(_ u: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
     guard u.count >= 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
     if u.count > 10 {

@@ -96,39 +96,60 @@ public struct MagmaTransaction: Sendable, Hashable {
 
 /// ASCII-only text helpers (no Foundation).
 public enum AsciiText {
+  // The checks read each text's bytes in place (`TextScan.withBytes`): iterating a `String`'s UTF-8
+  // view a byte at a time cost more than the rest of each check.
+
   public static func lowercased(_ s: String) -> String {
-    var needs = false
-    for u in s.utf8 where u >= 65 && u <= 90 {
-      needs = true
-      break
-    }
+    let needs = TextScan.withBytes(s) { u in u.contains { $0 >= 65 && $0 <= 90 } }
     if !needs { return s }
     return String(decoding: s.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
   }
 
   public static func uppercased(_ s: String) -> String {
-    var needs = false
-    for u in s.utf8 where u >= 97 && u <= 122 {
-      needs = true
-      break
-    }
+    let needs = TextScan.withBytes(s) { u in u.contains { $0 >= 97 && $0 <= 122 } }
     if !needs { return s }
     return String(decoding: s.utf8.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }, as: UTF8.self)
   }
 
   /// Case-insensitive ASCII equality.
   public static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
-    var i = a.utf8.makeIterator()
-    var j = b.utf8.makeIterator()
-    while true {
-      let x = i.next()
-      let y = j.next()
-      guard let x, let y else { return x == nil && y == nil }
-      if x == y { continue }
-      let lx = x >= 65 && x <= 90 ? x + 32 : x
-      let ly = y >= 65 && y <= 90 ? y + 32 : y
-      if lx != ly { return false }
+    guard a.utf8.count == b.utf8.count else { return false }
+    return TextScan.withBytes(a) { x in TextScan.withBytes(b) { y in equalsIgnoringCase(x, y) } }
+  }
+
+  /// Case-insensitive ASCII equality of two byte strings.
+  public static func equalsIgnoringCase(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>)
+    -> Bool
+  {
+    guard x.count == y.count else { return false }
+    for k in 0..<x.count {
+      let a = x[k]
+      let b = y[k]
+      if a == b { continue }
+      let la = a >= 65 && a <= 90 ? a + 32 : a
+      let lb = b >= 65 && b <= 90 ? b + 32 : b
+      if la != lb { return false }
     }
+    return true
+  }
+
+  /// Byte-for-byte equality, eight bytes at a time.
+  public static func sameBytes(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+    let n = x.count
+    guard n == y.count else { return false }
+    guard n > 0, let xb = x.baseAddress, let yb = y.baseAddress else { return true }
+    let a = UnsafeRawPointer(xb)
+    let b = UnsafeRawPointer(yb)
+    var i = 0
+    while i + 8 <= n {
+      if SWARBytes.load(a, i) != SWARBytes.load(b, i) { return false }
+      i += 8
+    }
+    while i < n {
+      if xb[i] != yb[i] { return false }
+      i += 1
+    }
+    return true
   }
 
   /// Trims ASCII spaces, tabs, CR and LF at both ends.

@@ -100,6 +100,20 @@ public struct ReconciliationColumns<Field: ReconciliationField>: Sendable {
     return i < 0 ? "" : row.trimmedText(i)
   }
 
+  /// `body` of the bytes of `text(field, in: row)` (empty when the column is absent).
+  public func withBytes<Row: ReconciliationRow, R>(
+    _ field: Field, in row: Row, _ body: (UnsafeBufferPointer<UInt8>) -> R
+  ) -> R {
+    let k = field.ordinal
+    let i = k < slots.count ? slots[k] : -1
+    return i < 0 ? body(UnsafeBufferPointer(start: nil, count: 0)) : row.withTrimmedBytes(i, body)
+  }
+
+  /// True when the cells of `a` and `b` hold the same bytes (both absent or empty counts).
+  public func sameText<Row: ReconciliationRow>(_ a: Field, _ b: Field, in row: Row) -> Bool {
+    withBytes(a, in: row) { x in withBytes(b, in: row) { y in AsciiText.sameBytes(x, y) } }
+  }
+
   /// The header text (or column letter) of `field`, for messages.
   public func columnName(_ field: Field) -> String? {
     guard let i = columns[field] else { return nil }

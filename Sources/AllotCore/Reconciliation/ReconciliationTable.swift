@@ -82,6 +82,9 @@ public struct PayoutTable: Sendable {
           value: value))
       ok = false
     }
+    // The stakeholder's slot among the names is requested now and probed last (a cache miss each,
+    // in a table of tens of thousands of names, hidden behind the rest of the row).
+    let nameKey = columns.withBytes(.stakeholder, in: row) { names.prepare($0) }
     let reference = columns.text(.reference, in: row)
     let wallet = columns.text(.wallet, in: row)
     let currency = columns.text(.currency, in: row)
@@ -94,26 +97,27 @@ public struct PayoutTable: Sendable {
     if network.isEmpty {
       fail(.network, "network.missing", "The payout has no network (ethereum, polygon, ...).", nil)
     }
-    let amountText = columns.text(.amount, in: row)
+    // Amounts and dates are read from the cell's bytes; their text is made only to explain a problem.
     var amount = ExactDecimal.zero
-    switch AmountText.parse(amountText) {
-    case .success(let v):
-      if v.isPositive {
-        amount = v
-      } else {
+    if let v = columns.withBytes(.amount, in: row, { ExactDecimal(utf8: $0) }), v.isPositive {
+      amount = v
+    } else {
+      let amountText = columns.text(.amount, in: row)
+      switch AmountText.parse(amountText) {
+      case .success:
         fail(
           .amount, "amount.not_positive", "Amount must be greater than zero (found \(amountText)).",
           amountText)
+      case .failure(let problem):
+        fail(.amount, problem.code, problem.message, amountText)
       }
-    case .failure(let problem):
-      fail(.amount, problem.code, problem.message, amountText)
     }
     var due: CalendarDay? = nil
-    let dueText = columns.text(.dueDate, in: row)
-    if !dueText.isEmpty {
-      if let d = CalendarDay(iso: dueText) {
-        due = d
-      } else {
+    if let d = columns.withBytes(.dueDate, in: row, { $0.isEmpty ? nil : CalendarDay(isoBytes: $0) }) {
+      due = d
+    } else {
+      let dueText = columns.text(.dueDate, in: row)
+      if !dueText.isEmpty {
         fail(
           .dueDate, "due_date.invalid", "Due date \"\(dueText)\" is not a date; write it as YYYY-MM-DD.",
           dueText)
@@ -125,7 +129,9 @@ public struct PayoutTable: Sendable {
     let id = columns.text(.magnaId, in: row)
     payouts.append(
       ExpectedPayout(
-        reference: reference, stakeholder: names.intern(columns.text(.stakeholder, in: row)), wallet: wallet,
+        reference: reference,
+        stakeholder: columns.withBytes(.stakeholder, in: row) { names.intern($0, key: nameKey) },
+        wallet: wallet,
         amount: amount,
         currency: AsciiText.uppercased(currency), network: AsciiText.lowercased(network), dueDate: due,
         magnaKey: key.isEmpty ? nil : key, magnaId: id.isEmpty ? nil : id, sourceRow: n))
@@ -257,42 +263,50 @@ public struct TransactionTable: Sendable {
     if status.isEmpty { fail(.status, "status.missing", "The transaction has no status.", nil) }
     let currency = columns.text(.currency, in: row)
     if currency.isEmpty { fail(.currency, "currency.missing", "The transaction has no currency.", nil) }
-    let amountText = columns.text(.amount, in: row)
+    // Amounts are read from the cell's bytes; their text is made only to explain a problem.
     var amount = ExactDecimal.zero
-    switch AmountText.parse(amountText) {
-    case .success(let v): amount = v
-    case .failure(let problem): fail(.amount, problem.code, problem.message, amountText)
+    if let v = columns.withBytes(.amount, in: row, { ExactDecimal(utf8: $0) }) {
+      amount = v
+    } else {
+      let amountText = columns.text(.amount, in: row)
+      switch AmountText.parse(amountText) {
+      case .success(let v): amount = v
+      case .failure(let problem): fail(.amount, problem.code, problem.message, amountText)
+      }
     }
     var fee: ExactDecimal? = nil
-    let feeText = columns.text(.fee, in: row)
-    if !feeText.isEmpty {
-      switch AmountText.parse(feeText) {
-      case .success(let v): fee = v
-      case .failure(let problem):
-        fail(.fee, problem.code.replacing("amount.", with: "fee."), problem.message, feeText)
+    if let v = columns.withBytes(.fee, in: row, { $0.isEmpty ? nil : ExactDecimal(utf8: $0) }) {
+      fee = v
+    } else {
+      let feeText = columns.text(.fee, in: row)
+      if !feeText.isEmpty {
+        switch AmountText.parse(feeText) {
+        case .success(let v): fee = v
+        case .failure(let problem):
+          fail(.fee, problem.code.replacing("amount.", with: "fee."), problem.message, feeText)
+        }
       }
     }
     let created = columns.text(.createdAt, in: row)
-    var completed = columns.text(.completedAt, in: row)
+    // Most exports repeat the creation time as the completion (and update) time: such a time is
+    // parsed once, and the texts share one string's storage (compared as bytes, before any is made).
+    let completedIsCreated = columns.sameText(.completedAt, .createdAt, in: row)
+    let completed = completedIsCreated ? created : columns.text(.completedAt, in: row)
     let createdIsTime = created.isEmpty || Timestamp.seconds(created) != nil
     if !createdIsTime {
       fail(
         .createdAt, "timestamp.invalid", "\"\(created)\" is not an ISO 8601 time (2026-03-31T10:00:00Z).",
         created)
     }
-    // Most exports repeat the creation time as the completion time: parsed once.
-    if !completed.isEmpty && !(completed == created ? createdIsTime : Timestamp.seconds(completed) != nil) {
+    if !completed.isEmpty && !(completedIsCreated ? createdIsTime : Timestamp.seconds(completed) != nil) {
       fail(
         .completedAt, "timestamp.invalid",
         "\"\(completed)\" is not an ISO 8601 time (2026-03-31T10:00:00Z).", completed)
     }
     guard ok else { return }
     idHashes.append(DuplicateFinder.key(of: id))
-    // Times repeated on a row (created = updated = completed, as exports often have) share one
-    // string's storage.
-    var updated = columns.text(.updatedAt, in: row)
-    if updated == created { updated = created }
-    if completed == created { completed = created }
+    let updated =
+      columns.sameText(.updatedAt, .createdAt, in: row) ? created : columns.text(.updatedAt, in: row)
     transactions.append(
       MagmaTransaction(
         id: id, type: columns.text(.type, in: row), status: AsciiText.lowercased(status), amount: amount,
@@ -427,15 +441,35 @@ struct TextInterner: Sendable {
   init(limit: Int) { self.limit = limit }
 
   mutating func intern(_ text: String) -> String {
-    // Up to 15 bytes a string is stored inline: nothing to share.
-    if text.utf8.count <= 15 || texts.count >= limit { return text }
-    let key = DuplicateFinder.key(of: text) | 1
+    TextScan.withBytes(text) { u in
+      let key = prepare(u)
+      return key == nil ? text : intern(u, key: key)
+    }
+  }
+
+  /// The key `intern(_:key:)` looks `u` up by, its slot requested from memory now; nil when `u` is not
+  /// looked up (15 bytes or fewer, stored inline in a `String`, or the interner is full).
+  func prepare(_ u: UnsafeBufferPointer<UInt8>) -> UInt64? {
+    if u.count <= 15 || texts.count >= limit { return nil }
+    let key = DuplicateFinder.key(of: u) | 1
+    let i = Int(truncatingIfNeeded: key) & (slots.count - 1)
+    slots.withUnsafeBufferPointer { allot_prefetch_for_write($0.baseAddress! + i) }
+    return key
+  }
+
+  /// The text of `u` (UTF-8), sharing the storage of an earlier equal text; `key` from `prepare(u)`.
+  mutating func intern(_ u: UnsafeBufferPointer<UInt8>, key: UInt64?) -> String {
+    guard let key, texts.count < limit else { return String(decoding: u, as: UTF8.self) }
     let mask = slots.count - 1
     var i = Int(truncatingIfNeeded: key) & mask
     while slots[i].key != 0 {
-      if slots[i].key == key && texts[Int(slots[i].index)] == text { return texts[Int(slots[i].index)] }
+      if slots[i].key == key {
+        let earlier = texts[Int(slots[i].index)]
+        if TextScan.withBytes(earlier, { AsciiText.sameBytes($0, u) }) { return earlier }
+      }
       i = (i + 1) & mask
     }
+    let text = String(decoding: u, as: UTF8.self)
     slots[i] = Slot(key: key, index: Int32(texts.count))
     texts.append(text)
     if texts.count * 2 > slots.count { grow() }
@@ -479,12 +513,13 @@ struct DuplicateFinder: Sendable {
   /// The hash `candidate(for:item:)` files `text` under: its bytes hashed eight at a time
   /// (`BodyHash.Streaming`, as duplicate rows are found).
   static func key(of text: String) -> UInt64 {
-    var copy = text
-    return copy.withUTF8 { u in
-      var h = BodyHash.Streaming()
-      h.add(0, u)
-      return h.finish()
-    }
+    TextScan.withBytes(text) { key(of: $0) }
+  }
+
+  static func key(of u: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var h = BodyHash.Streaming()
+    h.add(0, u)
+    return h.finish()
   }
 
   /// For each of `hashes` in order, the index of the first earlier one with the same text, when there is
