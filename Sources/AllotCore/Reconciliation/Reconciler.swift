@@ -163,27 +163,38 @@ struct ReconcilerState {
     guard !refText.isEmpty else { return }
     var map = HashMultiMap(expectedKeys: refText.count, itemCount: refText.count)
     let descending = Array(stride(from: Int32(refText.count - 1), through: 0, by: -1))
-    map.insert(hashes: descending.map { MatchKeys.textHash(refText[Int($0)]) }, items: descending)
+    let hashes = parallel.map(descending.count) { range in
+      range.map { MatchKeys.textHash(refText[Int(descending[$0])]) }
+    }.flatMap { $0 }
+    map.insert(hashes: hashes, items: descending)
     // (transaction, payout) pairs in transaction order; a transaction's payouts in the order found.
-    let parts = parallel.map(txs.count) { range in
-      var pairTx: [Int32] = []
-      var pairOwner: [Int32] = []
-      var owners: [Int32] = []
-      for t in range where txPayout[t] {
-        owners.removeAll(keepingCapacity: true)
-        if !txs[t].memo.isEmpty {
-          Self.findReferences(in: txs[t].memo, map: map, refText: refText, refOwner: refOwner, into: &owners)
+    // Memos are read in place (through the array's buffer, each text's bytes as they are): a memo
+    // passed on as a `String` was retained and released, for each of a million transactions.
+    let txPayout = txPayout
+    let parts = txs.withUnsafeBufferPointer { txs in
+      parallel.map(txs.count) { range in
+        var pairTx: [Int32] = []
+        var pairOwner: [Int32] = []
+        var owners: [Int32] = []
+        for t in range where txPayout[t] {
+          owners.removeAll(keepingCapacity: true)
+          if !txs[t].memo.isEmpty {
+            TextScan.withBytes(txs[t].memo) { u in
+              Self.findReferences(in: u, map: map, refText: refText, refOwner: refOwner, into: &owners)
+            }
+          }
+          if !txs[t].invoiceNumber.isEmpty {
+            TextScan.withBytes(txs[t].invoiceNumber) { u in
+              Self.findReferences(in: u, map: map, refText: refText, refOwner: refOwner, into: &owners)
+            }
+          }
+          for o in owners {
+            pairTx.append(Int32(t))
+            pairOwner.append(o)
+          }
         }
-        if !txs[t].invoiceNumber.isEmpty {
-          Self.findReferences(
-            in: txs[t].invoiceNumber, map: map, refText: refText, refOwner: refOwner, into: &owners)
-        }
-        for o in owners {
-          pairTx.append(Int32(t))
-          pairOwner.append(o)
-        }
+        return (pairTx, pairOwner)
       }
-      return (pairTx, pairOwner)
     }
     let pairTx = parts.flatMap(\.0)
     let pairOwner = parts.flatMap(\.1)
@@ -212,10 +223,10 @@ struct ReconcilerState {
 
   /// Looks up every token of `text` (and the whole trimmed text) among the references.
   static func findReferences(
-    in text: String, map: HashMultiMap, refText: [String], refOwner: [Int32], into owners: inout [Int32]
+    in u: UnsafeBufferPointer<UInt8>, map: HashMultiMap, refText: [String], refOwner: [Int32],
+    into owners: inout [Int32]
   ) {
-    var copy = text
-    copy.withUTF8 { u in
+    do {
       func lookup(_ a: Int, _ b: Int) {
         guard b > a, let base = u.baseAddress else { return }
         let token = UnsafeBufferPointer(start: base + a, count: b - a)

@@ -32,14 +32,30 @@ extension ReconciliationResult {
     var rows: [StakeholderTotal] = []
     var first = DuplicateFinder()
     var collided: [Pair: Int] = [:]
+    func key(_ e: Int) -> UInt64 {
+      var h = BodyHash.Streaming()
+      h.add(0, expected[e].currency)
+      h.add(1, expected[e].stakeholder)
+      return h.finish()
+    }
+    // The table outgrows the cache (a pair per stakeholder and currency) and is probed at random: each
+    // pair's slot is requested `ahead` payouts before it is probed, its key kept in a ring till then.
+    let ahead = 16
+    var ring = [UInt64](repeating: 0, count: ahead)
+    for e in 0..<min(ahead, expected.count) {
+      ring[e] = key(e)
+      first.prefetch(ring[e])
+    }
     for e in expected.indices {
       let stakeholder = expected[e].stakeholder
       let currency = expected[e].currency
-      var h = BodyHash.Streaming()
-      h.add(0, currency)
-      h.add(1, stakeholder)
+      let pairKey = ring[e % ahead]
+      if e + ahead < expected.count {
+        ring[e % ahead] = key(e + ahead)
+        first.prefetch(ring[e % ahead])
+      }
       var i = rows.count
-      if let j = first.candidate(forKey: h.finish(), item: i) {
+      if let j = first.candidate(forKey: pairKey, item: i) {
         if rows[j].stakeholder == stakeholder && rows[j].currency == currency {
           i = j
         } else if let k = collided[Pair(stakeholder: stakeholder, currency: currency)] {
