@@ -48,33 +48,46 @@ struct ReconcilerState {
     self.settings = settings
     self.parallel = parallel
     let m = transactions.count
-    // Field by field (no copy of the whole record per transaction), a range of them per thread.
-    let parts = parallel.map(m) { range in
-      var time: [Int64] = []
-      var order: [Int64] = []
-      var status: [MagmaTransaction.StatusClass] = []
-      var payout: [Bool] = []
-      time.reserveCapacity(range.count)
-      order.reserveCapacity(range.count)
-      status.reserveCapacity(range.count)
-      payout.reserveCapacity(range.count)
-      for i in range {
-        let createdAt = transactions[i].createdAt
-        let completedAt = transactions[i].completedAt
-        let created = createdAt.isEmpty ? nil : Timestamp.seconds(createdAt)
-        let completed = completedAt.isEmpty ? nil : Timestamp.seconds(completedAt)
-        time.append(completed ?? created ?? .min)
-        order.append(created ?? completed ?? .min)
-        status.append(MagmaTransaction.statusClass(transactions[i].status))
-        payout.append(!MagmaTransaction.isNonPayout(type: transactions[i].type))
+    // Field by field (no copy of the whole record per transaction), a range of them per thread, each
+    // writing its range of the four arrays in place.
+    var time: [Int64] = []
+    var order: [Int64] = []
+    var status: [MagmaTransaction.StatusClass] = []
+    let ranges = parallel.ranges(m)
+    let payout = [Bool](unsafeUninitializedCapacity: m) { payoutSlots, payoutCount in
+      status = [MagmaTransaction.StatusClass](unsafeUninitializedCapacity: m) { statusSlots, statusCount in
+        order = [Int64](unsafeUninitializedCapacity: m) { orderSlots, orderCount in
+          time = [Int64](unsafeUninitializedCapacity: m) { timeSlots, timeCount in
+            parallel.run(ranges.count) { k in
+              for i in ranges[k] {
+                let createdAt = transactions[i].createdAt
+                let completedAt = transactions[i].completedAt
+                let created = createdAt.isEmpty ? nil : Timestamp.seconds(createdAt)
+                // Most exports repeat the creation time (one string since reading): parsed once.
+                let completed =
+                  completedAt.isEmpty
+                  ? nil : completedAt == createdAt ? created : Timestamp.seconds(completedAt)
+                (timeSlots.baseAddress! + i).initialize(to: completed ?? created ?? .min)
+                (orderSlots.baseAddress! + i).initialize(to: created ?? completed ?? .min)
+                (statusSlots.baseAddress! + i).initialize(
+                  to: MagmaTransaction.statusClass(transactions[i].status))
+                (payoutSlots.baseAddress! + i).initialize(
+                  to: !MagmaTransaction.isNonPayout(type: transactions[i].type))
+              }
+            }
+            timeCount = m
+          }
+          orderCount = m
+        }
+        statusCount = m
       }
-      return (time, order, status, payout)
+      payoutCount = m
     }
-    txTime = parts.flatMap(\.0)
-    txOrder = parts.flatMap(\.1)
-    txStatus = parts.flatMap(\.2)
-    txPayout = parts.flatMap(\.3)
-    txClaimed = txPayout.map { !$0 }
+    txTime = time
+    txOrder = order
+    txStatus = status
+    txPayout = payout
+    txClaimed = payout.map { !$0 }
     let n = expected.count
     firstLink = [Int32](repeating: -1, count: n)
     rule = [MatchRule?](repeating: nil, count: n)
@@ -177,6 +190,8 @@ struct ReconcilerState {
         var pairOwner: [Int32] = []
         var owners: [Int32] = []
         for t in range where txPayout[t] {
+          // Each memo's bytes are a cache miss of their own: requested some transactions ahead.
+          if t + 8 < range.upperBound { Prefetch.text(txs[t + 8].memo) }
           owners.removeAll(keepingCapacity: true)
           if !txs[t].memo.isEmpty {
             TextScan.withBytes(txs[t].memo) { u in
@@ -273,28 +288,34 @@ struct ReconcilerState {
     guard !open.isEmpty else { return }
     var expHash = [UInt64](repeating: 0, count: expected.count)
     var expMap = HashMultiMap(expectedKeys: open.count, itemCount: expected.count)
-    let openHashes = parallel.map(open.count) { range in
-      range.map { k in
-        let e = open[k]
-        return MatchKeys.exactHash(
-          wallet: expected[e].wallet, currency: expected[e].currency, network: expected[e].network,
-          amount: expected[e].amount)
-      }
-    }.flatMap { $0 }
+    let openHashes = expected.withUnsafeBufferPointer { records in
+      parallel.map(open.count) { range in
+        range.map { k in
+          if k + 8 < range.upperBound { Prefetch.record(records, open[k + 8]) }
+          let e = open[k]
+          return MatchKeys.exactHash(
+            wallet: records[e].wallet, currency: records[e].currency, network: records[e].network,
+            amount: records[e].amount)
+        }
+      }.flatMap { $0 }
+    }
     for (k, e) in open.enumerated() { expHash[e] = openHashes[k] }
     let openDescending = open.reversed().map { Int32($0) }
     expMap.insert(hashes: openDescending.map { expHash[Int($0)] }, items: openDescending)
     let unclaimed = stride(from: Int32(txs.count - 1), through: 0, by: -1).filter { !txClaimed[Int($0)] }
     // Slots for the transactions still unclaimed only (the maps are mapped and zeroed afresh).
     var txMap = HashMultiMap(expectedKeys: unclaimed.count, itemCount: txs.count)
-    let txHashes = parallel.map(unclaimed.count) { range in
-      range.map { k in
-        let t = Int(unclaimed[k])
-        return MatchKeys.exactHash(
-          wallet: txs[t].destinationAddress, currency: txs[t].currency, network: txs[t].network,
-          amount: txs[t].amount)
-      }
-    }.flatMap { $0 }
+    let txHashes = txs.withUnsafeBufferPointer { records in
+      parallel.map(unclaimed.count) { range in
+        range.map { k in
+          if k + 8 < range.upperBound { Prefetch.record(records, Int(unclaimed[k + 8])) }
+          let t = Int(unclaimed[k])
+          return MatchKeys.exactHash(
+            wallet: records[t].destinationAddress, currency: records[t].currency,
+            network: records[t].network, amount: records[t].amount)
+        }
+      }.flatMap { $0 }
+    }
     txMap.insert(hashes: txHashes, items: unclaimed)
     // The payouts of one key (wallet, currency, network, amount) and the transactions of that key are
     // theirs alone: matching one key's group links, claims and reviews nothing of another key. So the
@@ -334,6 +355,12 @@ struct ReconcilerState {
         let ahead = expHash[open[k + 16]]
         txMap.prefetch(ahead)
         expMap.prefetch(ahead)
+      }
+      if k + 8 < range.upperBound {
+        // And the first candidate of a payout nearer on (its slot requested 8 payouts ago), whose
+        // record is read at random too.
+        let item = txMap.first(expHash[open[k + 8]])
+        if item >= 0 { txs.withUnsafeBufferPointer { Prefetch.record($0, Int(item)) } }
       }
       let e = open[k]
       let h = expHash[e]

@@ -152,7 +152,7 @@ extension ReconciliationResult {
     func text(_ s: StaticString) {
       out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
-    func text(_ s: String) { out.append(contentsOf: s.utf8) }
+    func text(_ s: String) { TextScan.withBytes(s) { out.append(contentsOf: $0) } }
     func decimal(_ d: ExactDecimal) { Self.appendFormatted(d, like: amount, to: &out) }
     text("paid ")
     decimal(o.paid)
@@ -163,7 +163,15 @@ extension ReconciliationResult {
     text(" by ")
     text(transactions[t].id)
     if o.category == .matched {
-      text(howText(o.rule, reference: expected[e].reference))
+      // `howText(_:reference:)`'s two common sentences without building a `String`.
+      switch o.rule {
+      case .reference?:
+        text(" (reference ")
+        text(expected[e].reference)
+        text(" in memo or invoice number)")
+      case .exact?: text(" (same wallet, currency, network and amount)")
+      default: text(howText(o.rule, reference: expected[e].reference))
+      }
       return
     }
     text(", ")
