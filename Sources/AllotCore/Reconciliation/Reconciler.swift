@@ -154,6 +154,22 @@ struct ReconcilerState {
     for t in candidates where !links(e).contains(t) { link(e, t) }
   }
 
+  /// `hash(records, index(k))` for each `k` in `0..<count`, on every core, each record requested from
+  /// memory 8 items ahead (`Prefetch.record`): the records are read in an order the hardware does not
+  /// foresee, and hashing them was mostly waiting for them.
+  func hashes<T>(
+    of records: [T], count: Int, at index: (Int) -> Int, _ hash: (UnsafeBufferPointer<T>, Int) -> UInt64
+  ) -> [UInt64] {
+    records.withUnsafeBufferPointer { buffer in
+      parallel.map(count) { range in
+        range.map { k in
+          if k + 8 < range.upperBound { Prefetch.record(buffer, index(k + 8)) }
+          return hash(buffer, index(k))
+        }
+      }.flatMap { $0 }
+    }
+  }
+
   // MARK: stage 1: reference
 
   mutating func matchByReference() {
@@ -288,16 +304,9 @@ struct ReconcilerState {
     guard !open.isEmpty else { return }
     var expHash = [UInt64](repeating: 0, count: expected.count)
     var expMap = HashMultiMap(expectedKeys: open.count, itemCount: expected.count)
-    let openHashes = expected.withUnsafeBufferPointer { records in
-      parallel.map(open.count) { range in
-        range.map { k in
-          if k + 8 < range.upperBound { Prefetch.record(records, open[k + 8]) }
-          let e = open[k]
-          return MatchKeys.exactHash(
-            wallet: records[e].wallet, currency: records[e].currency, network: records[e].network,
-            amount: records[e].amount)
-        }
-      }.flatMap { $0 }
+    let openHashes = hashes(of: expected, count: open.count, at: { open[$0] }) { p, e in
+      MatchKeys.exactHash(
+        wallet: p[e].wallet, currency: p[e].currency, network: p[e].network, amount: p[e].amount)
     }
     for (k, e) in open.enumerated() { expHash[e] = openHashes[k] }
     let openDescending = open.reversed().map { Int32($0) }
@@ -305,16 +314,9 @@ struct ReconcilerState {
     let unclaimed = stride(from: Int32(txs.count - 1), through: 0, by: -1).filter { !txClaimed[Int($0)] }
     // Slots for the transactions still unclaimed only (the maps are mapped and zeroed afresh).
     var txMap = HashMultiMap(expectedKeys: unclaimed.count, itemCount: txs.count)
-    let txHashes = txs.withUnsafeBufferPointer { records in
-      parallel.map(unclaimed.count) { range in
-        range.map { k in
-          if k + 8 < range.upperBound { Prefetch.record(records, Int(unclaimed[k + 8])) }
-          let t = Int(unclaimed[k])
-          return MatchKeys.exactHash(
-            wallet: records[t].destinationAddress, currency: records[t].currency,
-            network: records[t].network, amount: records[t].amount)
-        }
-      }.flatMap { $0 }
+    let txHashes = hashes(of: txs, count: unclaimed.count, at: { Int(unclaimed[$0]) }) { r, t in
+      MatchKeys.exactHash(
+        wallet: r[t].destinationAddress, currency: r[t].currency, network: r[t].network, amount: r[t].amount)
     }
     txMap.insert(hashes: txHashes, items: unclaimed)
     // The payouts of one key (wallet, currency, network, amount) and the transactions of that key are
@@ -438,17 +440,16 @@ struct ReconcilerState {
     guard !unclaimed.isEmpty else { return }
     var slotMap = HashMultiMap(expectedKeys: unclaimed.count, itemCount: txs.count)
     slotMap.insert(
-      hashes: unclaimed.map { t in
-        MatchKeys.slotHash(
-          wallet: txs[Int(t)].destinationAddress, currency: txs[Int(t)].currency, network: txs[Int(t)].network
-        )
+      hashes: hashes(of: txs, count: unclaimed.count, at: { Int(unclaimed[$0]) }) { r, t in
+        MatchKeys.slotHash(wallet: r[t].destinationAddress, currency: r[t].currency, network: r[t].network)
       }, items: unclaimed)
+    let openHashes = hashes(of: expected, count: open.count, at: { open[$0] }) { p, e in
+      MatchKeys.slotHash(wallet: p[e].wallet, currency: p[e].currency, network: p[e].network)
+    }
     var pool: [Int: [Int32]] = [:]
-    for e in open {
+    for (k, e) in open.enumerated() {
       var c: [Int32] = []
-      var item = slotMap.first(
-        MatchKeys.slotHash(
-          wallet: expected[e].wallet, currency: expected[e].currency, network: expected[e].network))
+      var item = slotMap.first(openHashes[k])
       while item >= 0 {
         if sameSlot(item, e) { c.append(item) }
         item = slotMap.next(after: item)
@@ -462,7 +463,7 @@ struct ReconcilerState {
     let order = pool.keys.sorted()
     let tol = settings.tolerance
     // Tolerance: amount within tolerance and inside the window.
-    assignUnique(order: order, rule: .tolerance) { s, e in
+    assignUnique(order: order, rule: .tolerance) { s, e, _ in
       (pool[e] ?? []).filter {
         !s.txClaimed[Int($0)] && s.inWindow($0, e)
           && tol.accepts(paid: s.txs[Int($0)].amount, expected: s.expected[e].amount)
@@ -470,17 +471,20 @@ struct ReconcilerState {
     }
     matchSplits(order: order, pool: pool)
     // Wallet: the only transaction to this wallet, currency and network inside the window.
-    assignUnique(order: order, rule: .wallet) { s, e in
+    assignUnique(order: order, rule: .wallet) { s, e, _ in
       (pool[e] ?? []).filter { !s.txClaimed[Int($0)] && s.inWindow($0, e) }
     }
   }
 
   /// Accepts a candidate only when it is the payout's only one and no other payout wants it.
-  mutating func assignUnique(order: [Int], rule matchRule: MatchRule, candidates: (Self, Int) -> [Int32]) {
+  /// `candidates(state, e, k)` lists those of `order[k]`, payout `e`.
+  mutating func assignUnique(
+    order: [Int], rule matchRule: MatchRule, candidates: (Self, Int, Int) -> [Int32]
+  ) {
     var proposals: [(Int, [Int32])] = []
     var wanted: [Int32: [Int]] = [:]
-    for e in order where isOpen(e) {
-      let c = candidates(self, e)
+    for (k, e) in order.enumerated() where isOpen(e) {
+      let c = candidates(self, e, k)
       if c.isEmpty { continue }
       proposals.append((e, c))
       for t in c { wanted[t, default: []].append(e) }
@@ -539,14 +543,16 @@ struct ReconcilerState {
     let unclaimed = stride(from: Int32(txs.count - 1), through: 0, by: -1).filter { !txClaimed[Int($0)] }
     var map = HashMultiMap(expectedKeys: unclaimed.count, itemCount: txs.count)
     map.insert(
-      hashes: unclaimed.map { t in
-        MatchKeys.walletAmountHash(wallet: txs[Int(t)].destinationAddress, amount: txs[Int(t)].amount)
+      hashes: hashes(of: txs, count: unclaimed.count, at: { Int(unclaimed[$0]) }) { r, t in
+        MatchKeys.walletAmountHash(wallet: r[t].destinationAddress, amount: r[t].amount)
       }, items: unclaimed)
-    assignUnique(order: open, rule: .mismatch) { s, e in
+    let openHashes = hashes(of: expected, count: open.count, at: { open[$0] }) { p, e in
+      MatchKeys.walletAmountHash(wallet: p[e].wallet, amount: p[e].amount)
+    }
+    assignUnique(order: open, rule: .mismatch) { s, e, k in
       // Field by field: no copy of a payout or a transaction (each copy retains all its texts).
       var c: [Int32] = []
-      var item = map.first(
-        MatchKeys.walletAmountHash(wallet: s.expected[e].wallet, amount: s.expected[e].amount))
+      var item = map.first(openHashes[k])
       while item >= 0 {
         let t = Int(item)
         if !s.txClaimed[t] && s.txStatus[t] != .failed
