@@ -272,6 +272,10 @@ private func byteTables(_ rows: [[String]]) -> (PayoutTable, TransactionTable) {
     #expect(CalendarDay(year: 12, month: 11, day: 30)!.description == "0012-11-30")
     #expect(d.adding(days: 25).description == "2026-04-03" && d < d.adding(days: 1))
     #expect(CalendarDay(dayNumber: d.dayNumber) == d)
+    for day in [d, CalendarDay(year: 1, month: 1, day: 1)!, CalendarDay(year: 9999, month: 12, day: 31)!] {
+      #expect(day.withISOBytes { String(decoding: $0, as: UTF8.self) } == day.description)
+      #expect(day.withISOBytes { CalendarDay(isoBytes: $0) } == day)
+    }
   }
 
   @Test func toleranceAndWindowParsing() {

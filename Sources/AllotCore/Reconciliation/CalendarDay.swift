@@ -67,17 +67,34 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
 
   public func adding(days: Int) -> CalendarDay { CalendarDay(dayNumber: dayNumber + days) }
 
+  /// `description`'s UTF-8 bytes, for `body`: written on the stack for the usual years (0–9999), no
+  /// `String` made (the reports write a due date on each of a million rows).
+  public func withISOBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    guard y >= 0 && y <= 9999 else { return TextScan.withBytes(description, body) }
+    let yy = Int(y)
+    let mm = Int(m)
+    let dd = Int(d)
+    var words: (UInt64, UInt64) = (0, 0)
+    return withUnsafeMutableBytes(of: &words) { raw in
+      let b = raw.bindMemory(to: UInt8.self)
+      b[0] = UInt8(48 + yy / 1000)
+      b[1] = UInt8(48 + yy / 100 % 10)
+      b[2] = UInt8(48 + yy / 10 % 10)
+      b[3] = UInt8(48 + yy % 10)
+      b[4] = 45
+      b[5] = UInt8(48 + mm / 10 % 10)
+      b[6] = UInt8(48 + mm % 10)
+      b[7] = 45
+      b[8] = UInt8(48 + dd / 10 % 10)
+      b[9] = UInt8(48 + dd % 10)
+      return body(UnsafeBufferPointer(rebasing: b[0..<10]))
+    }
+  }
+
   public var description: String {
     if y >= 0 && y <= 9999 {
       // The common case without intermediate strings: YYYY-MM-DD.
-      let yy = Int(y)
-      let mm = Int(m)
-      let dd = Int(d)
-      let bytes: [UInt8] = [
-        UInt8(48 + yy / 1000), UInt8(48 + yy / 100 % 10), UInt8(48 + yy / 10 % 10), UInt8(48 + yy % 10), 45,
-        UInt8(48 + mm / 10 % 10), UInt8(48 + mm % 10), 45, UInt8(48 + dd / 10 % 10), UInt8(48 + dd % 10),
-      ]
-      return String(decoding: bytes, as: UTF8.self)
+      return withISOBytes { String(decoding: $0, as: UTF8.self) }
     }
     func pad(_ v: Int, _ w: Int) -> String {
       let s = String(v)

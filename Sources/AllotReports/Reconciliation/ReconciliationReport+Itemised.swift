@@ -84,7 +84,6 @@ extension ReconciliationReport {
     amounts.amount(o.paid, like: p.amount)
     let paidEnd = amounts.count
     amounts.amount(o.difference, like: p.amount)
-    let due = p.dueDate?.description ?? ""
     amounts.withBytes { a in
       let expectedAmount = UnsafeBufferPointer(rebasing: a[0..<expectedEnd])
       let paid = UnsafeBufferPointer(rebasing: a[expectedEnd..<paidEnd])
@@ -101,7 +100,7 @@ extension ReconciliationReport {
         csv.byte(44)
         csv.csvText(p.network)
         csv.byte(44)
-        csv.csvText(due)
+        if let day = p.dueDate { day.withISOBytes { csv.csvText($0) } }
         csv.byte(44)
         csv.csvNumber(expectedAmount)
         csv.byte(44)
@@ -138,7 +137,13 @@ extension ReconciliationReport {
         json.raw(",\"network\":")
         json.jsonString(p.network)
         json.raw(",\"dueDate\":")
-        json.plainJSONStringOrNull(p.dueDate == nil ? nil : due)
+        if let day = p.dueDate {
+          json.byte(34)
+          day.withISOBytes { json.append(contentsOf: $0) }
+          json.byte(34)
+        } else {
+          json.raw("null")
+        }
         json.raw(",\"expectedAmount\":\"")
         json.append(contentsOf: expectedAmount)
         json.raw("\",\"paidAmount\":\"")
