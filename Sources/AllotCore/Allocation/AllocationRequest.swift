@@ -8,7 +8,9 @@ public struct AllocationRequest: Sendable, Hashable, Codable {
     public var email: String?
     public var xHandle: String?
     public var employeeNumber: String?
-    public init(name: String? = nil, email: String? = nil, xHandle: String? = nil, employeeNumber: String? = nil) {
+    public init(
+      name: String? = nil, email: String? = nil, xHandle: String? = nil, employeeNumber: String? = nil
+    ) {
       self.name = name
       self.email = email
       self.xHandle = xHandle

@@ -71,7 +71,8 @@ public protocol MagnaAPI: Sendable {
   /// `POST /allocations/create` with the exact body bytes.
   func createAllocation(body: [UInt8]) async -> CreateOutcome
   /// `POST /allocations` (list), one page.
-  func listAllocations(tokenId: String, walletAddress: String?, cursor: String?, limit: Int) async throws(MagnaError)
+  func listAllocations(tokenId: String, walletAddress: String?, cursor: String?, limit: Int)
+    async throws(MagnaError)
     -> AllocationPage
   /// `POST /contracts`: the ids of the token's contracts.
   func contractIds(tokenId: String) async throws(MagnaError) -> Set<String>
