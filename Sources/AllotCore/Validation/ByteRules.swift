@@ -152,18 +152,22 @@ enum ByteRules {
   /// True when `WalletAddress.check` accepts the trimmed text `b`. An EVM address in one case is
   /// checked here; anything else goes through `WalletAddress.check`.
   static func isValidWallet(_ b: Bytes) -> Bool {
-    if b.count == 42 && b[0] == UInt8(ascii: "0") && b[1] == UInt8(ascii: "x") {
-      var lower = false
-      var upper = false
-      for i in 2..<42 {
-        switch b[i] {
-        case 48...57: break
-        case 97...102: lower = true
-        case 65...70: upper = true
-        default: return false
-        }
+    if b.count == 42, let base = b.baseAddress, base[0] == UInt8(ascii: "0"), base[1] == UInt8(ascii: "x") {
+      // The 40 digits as five words of eight bytes (a byte at a time, this loop was a tenth of a
+      // million-row validation's CPU).
+      let raw = UnsafeRawPointer(base)
+      var hex = SWARBytes.highs
+      var upper: UInt64 = 0
+      var lower: UInt64 = 0
+      for offset in stride(from: 2, to: 42, by: 8) {
+        let w = SWARBytes.load(raw, offset)
+        let digits = SWARBytes.hexDigits(w)
+        hex &= digits.hex
+        upper |= digits.capital
+        lower |= SWARBytes.inRange(w, 0x61, 0x66)
       }
-      if !(lower && upper) { return true }
+      if hex != SWARBytes.highs { return false }
+      if upper == 0 || lower == 0 { return true }
     }
     if case .success = WalletAddress.check(String(decoding: b, as: UTF8.self)) { return true }
     return false
