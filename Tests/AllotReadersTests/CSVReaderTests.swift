@@ -290,6 +290,32 @@ struct CSVReaderTests {
     #expect(chunked == sequential)
   }
 
+  /// Record boundaries are found past tabs and other control characters in unquoted cells (the
+  /// boundary scanner flags every byte below 0x20 and steps over those that end nothing).
+  @Test func readChunksStepOverControlCharacters() throws {
+    var text = "id,note\n"
+    for i in 0..<120_000 {
+      let pad = String(repeating: "x", count: i % 9)
+      text += i % 3 == 0 ? "\(i),a\t\(pad)\u{01}b\u{1F}\n" : "\(i),\t\(pad)\t\r\n"
+    }
+    let path = csvTempFile(text)
+    let reader = try CSVReader(path: path)
+    let sequential = try reader.allRows()
+    #expect(sequential.count == 120_001)
+    var chunked: [SheetRow] = []
+    var chunks = 0
+    try reader.readChunks { chunk, firstRow, _ in
+      chunks += 1
+      var scanner = CSVRecordScanner(delimiter: reader.dialect.delimiter, firstRow: firstRow, fileName: "x")
+      try scanner.consume(chunk) { chunked.append($0) }
+      try scanner.finish { chunked.append($0) }
+    }
+    #expect(chunks > 1)
+    #expect(chunked == sequential)
+    #expect(sequential[1].cells.map(\.text) == ["0", "a\t\u{01}b\u{1F}"])
+    #expect(sequential[2].cells.map(\.text) == ["1", "\tx\t"])
+  }
+
   /// Chunks read straight into buffers that the caller keeps: every chunk kept to the end (nothing
   /// reused) or every one given back at once (each buffer read into again) gives the rows `readRows`
   /// gives, for UTF-8 with a byte-order mark and `sep=` line, for UTF-16, and for records longer than

@@ -58,6 +58,53 @@ import Testing
     }
   }
 
+  /// Control characters other than CR, LF and NUL (a tab, 0x01, 0x0B, 0x1F) are text inside unquoted
+  /// cells, at every position in a word: the scanners flag every byte below 0x20 and step over these.
+  @Test(arguments: [UInt8(ascii: ","), 9])
+  func controlCharactersAreText(delimiter: UInt8) throws {
+    let controls: [UInt8] = [9, 1, 0x0B, 0x1F, 0x0C].filter { $0 != delimiter }
+    var generator = SystemRandomNumberGenerator()
+    var expected: [[String]] = []
+    var bytes: [UInt8] = []
+    for _ in 0..<400 {
+      var cells: [String] = []
+      for _ in 0..<Int.random(in: 1...5, using: &generator) {
+        let cell = (0..<Int.random(in: 1...20, using: &generator)).map { _ in
+          Int.random(in: 0..<4, using: &generator) == 0
+            ? controls.randomElement(using: &generator)! : UInt8.random(in: 97...122, using: &generator)
+        }
+        cells.append(String(decoding: cell, as: UTF8.self))
+        bytes += cell
+        bytes.append(delimiter)
+      }
+      bytes.removeLast()
+      bytes.append(Bool.random(using: &generator) ? 10 : 13)
+      expected.append(cells)
+    }
+    func parse(records: Bool, chunk: Int) throws -> [[String]] {
+      var scanner = CSVRecordScanner(delimiter: delimiter, fileName: "t.csv")
+      var rows: [[String]] = []
+      var i = 0
+      while i < bytes.count {
+        let end = min(bytes.count, i + chunk)
+        try bytes[i..<end].withUnsafeBytes { buf in
+          if records {
+            try scanner.consumeRecords(buf) { rows.append($0.sheetRow().cells.map(\.text)) }
+          } else {
+            try scanner.consume(buf) { rows.append($0.cells.map(\.text)) }
+          }
+        }
+        i = end
+      }
+      try scanner.finish { rows.append($0.cells.map(\.text)) }
+      return rows
+    }
+    for chunk in [7, 64, 1000, bytes.count] {
+      #expect(try parse(records: false, chunk: chunk) == expected, "chunk \(chunk)")
+      #expect(try parse(records: true, chunk: chunk) == expected, "chunk \(chunk)")
+    }
+  }
+
   @Test func windows1252CellsAreNotText() throws {
     let r = try parse([0x61, 0x2C, 0xE9, 0x0A, 0x62, 0x0A], chunk: 100, records: true)
     #expect(r.texts == [false, true])
