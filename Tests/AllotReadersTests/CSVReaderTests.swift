@@ -274,20 +274,26 @@ struct CSVReaderTests {
       text += i % 7 == 0 ? "\(i),\"quoted, with\r\nnewline \"\"\(i)\"\"\"\r\n" : "\(i),plain \(i)\n"
       if i % 1000 == 0 { text += "\n" }
     }
-    let path = csvTempFile(text)
-    let reader = try CSVReader(path: path)
+    let reader = try CSVReader(path: csvTempFile(text))
     let sequential = try reader.allRows()
-    var chunked: [SheetRow] = []
+    let (chunked, chunks) = try rowsOfChunks(reader)
+    #expect(chunks > 1)
+    #expect(chunked.count == sequential.count)
+    #expect(chunked == sequential)
+  }
+
+  /// The rows of every chunk `readChunks` gives, each parsed by a scanner of its own starting at the
+  /// chunk's first row, and the number of chunks.
+  func rowsOfChunks(_ reader: CSVReader) throws -> (rows: [SheetRow], chunks: Int) {
+    var rows: [SheetRow] = []
     var chunks = 0
     try reader.readChunks { chunk, firstRow, _ in
       chunks += 1
       var scanner = CSVRecordScanner(delimiter: reader.dialect.delimiter, firstRow: firstRow, fileName: "x")
-      try scanner.consume(chunk) { chunked.append($0) }
-      try scanner.finish { chunked.append($0) }
+      try scanner.consume(chunk) { rows.append($0) }
+      try scanner.finish { rows.append($0) }
     }
-    #expect(chunks > 1)
-    #expect(chunked.count == sequential.count)
-    #expect(chunked == sequential)
+    return (rows, chunks)
   }
 
   /// Record boundaries are found past tabs and other control characters in unquoted cells (the
@@ -298,18 +304,10 @@ struct CSVReaderTests {
       let pad = String(repeating: "x", count: i % 9)
       text += i % 3 == 0 ? "\(i),a\t\(pad)\u{01}b\u{1F}\n" : "\(i),\t\(pad)\t\r\n"
     }
-    let path = csvTempFile(text)
-    let reader = try CSVReader(path: path)
+    let reader = try CSVReader(path: csvTempFile(text))
     let sequential = try reader.allRows()
     #expect(sequential.count == 120_001)
-    var chunked: [SheetRow] = []
-    var chunks = 0
-    try reader.readChunks { chunk, firstRow, _ in
-      chunks += 1
-      var scanner = CSVRecordScanner(delimiter: reader.dialect.delimiter, firstRow: firstRow, fileName: "x")
-      try scanner.consume(chunk) { chunked.append($0) }
-      try scanner.finish { chunked.append($0) }
-    }
+    let (chunked, chunks) = try rowsOfChunks(reader)
     #expect(chunks > 1)
     #expect(chunked == sequential)
     #expect(sequential[1].cells.map(\.text) == ["0", "a\t\u{01}b\u{1F}"])
