@@ -48,46 +48,35 @@ struct ReconcilerState {
     self.settings = settings
     self.parallel = parallel
     let m = transactions.count
-    // Field by field (no copy of the whole record per transaction), a range of them per thread, each
-    // writing its range of the four arrays in place.
-    var time: [Int64] = []
-    var order: [Int64] = []
-    var status: [MagmaTransaction.StatusClass] = []
-    let ranges = parallel.ranges(m)
-    let payout = [Bool](unsafeUninitializedCapacity: m) { payoutSlots, payoutCount in
-      status = [MagmaTransaction.StatusClass](unsafeUninitializedCapacity: m) { statusSlots, statusCount in
-        order = [Int64](unsafeUninitializedCapacity: m) { orderSlots, orderCount in
-          time = [Int64](unsafeUninitializedCapacity: m) { timeSlots, timeCount in
-            parallel.run(ranges.count) { k in
-              for i in ranges[k] {
-                let createdAt = transactions[i].createdAt
-                let completedAt = transactions[i].completedAt
-                let created = createdAt.isEmpty ? nil : Timestamp.seconds(createdAt)
-                // Most exports repeat the creation time (one string since reading): parsed once.
-                let completed =
-                  completedAt.isEmpty
-                  ? nil : completedAt == createdAt ? created : Timestamp.seconds(completedAt)
-                (timeSlots.baseAddress! + i).initialize(to: completed ?? created ?? .min)
-                (orderSlots.baseAddress! + i).initialize(to: created ?? completed ?? .min)
-                (statusSlots.baseAddress! + i).initialize(
-                  to: MagmaTransaction.statusClass(transactions[i].status))
-                (payoutSlots.baseAddress! + i).initialize(
-                  to: !MagmaTransaction.isNonPayout(type: transactions[i].type))
-              }
-            }
-            timeCount = m
-          }
-          orderCount = m
-        }
-        statusCount = m
+    // Field by field (no copy of the whole record per transaction), a range of them per thread.
+    let parts = parallel.map(m) { range in
+      var time: [Int64] = []
+      var order: [Int64] = []
+      var status: [MagmaTransaction.StatusClass] = []
+      var payout: [Bool] = []
+      time.reserveCapacity(range.count)
+      order.reserveCapacity(range.count)
+      status.reserveCapacity(range.count)
+      payout.reserveCapacity(range.count)
+      for i in range {
+        let createdAt = transactions[i].createdAt
+        let completedAt = transactions[i].completedAt
+        let created = createdAt.isEmpty ? nil : Timestamp.seconds(createdAt)
+        // Most exports repeat the creation time (one string since reading): parsed once.
+        let completed =
+          completedAt.isEmpty ? nil : completedAt == createdAt ? created : Timestamp.seconds(completedAt)
+        time.append(completed ?? created ?? .min)
+        order.append(created ?? completed ?? .min)
+        status.append(MagmaTransaction.statusClass(transactions[i].status))
+        payout.append(!MagmaTransaction.isNonPayout(type: transactions[i].type))
       }
-      payoutCount = m
+      return (time, order, status, payout)
     }
-    txTime = time
-    txOrder = order
-    txStatus = status
-    txPayout = payout
-    txClaimed = payout.map { !$0 }
+    txTime = parts.flatMap(\.0)
+    txOrder = parts.flatMap(\.1)
+    txStatus = parts.flatMap(\.2)
+    txPayout = parts.flatMap(\.3)
+    txClaimed = txPayout.map { !$0 }
     let n = expected.count
     firstLink = [Int32](repeating: -1, count: n)
     rule = [MatchRule?](repeating: nil, count: n)
@@ -192,13 +181,12 @@ struct ReconcilerState {
     guard !refText.isEmpty else { return }
     var map = HashMultiMap(expectedKeys: refText.count, itemCount: refText.count)
     let descending = Array(stride(from: Int32(refText.count - 1), through: 0, by: -1))
-    let hashes = parallel.map(descending.count) { range in
-      range.map { MatchKeys.textHash(refText[Int(descending[$0])]) }
-    }.flatMap { $0 }
-    map.insert(hashes: hashes, items: descending)
+    map.insert(
+      hashes: hashes(of: refText, count: descending.count, at: { Int(descending[$0]) }) { r, i in
+        MatchKeys.textHash(r[i])
+      }, items: descending)
     // (transaction, payout) pairs in transaction order; a transaction's payouts in the order found.
-    // Memos are read in place (through the array's buffer, each text's bytes as they are): a memo
-    // passed on as a `String` was retained and released, for each of a million transactions.
+    // Memos are read in place: the transactions through the array's buffer, each text as its bytes.
     let txPayout = txPayout
     let parts = txs.withUnsafeBufferPointer { txs in
       parallel.map(txs.count) { range in
