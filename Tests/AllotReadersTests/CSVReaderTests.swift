@@ -296,8 +296,7 @@ struct CSVReaderTests {
     return (rows, chunks)
   }
 
-  /// Record boundaries are found past tabs and other control characters in unquoted cells (the
-  /// boundary scanner flags every byte below 0x20 and steps over those that end nothing).
+  /// Record boundaries are found past tabs and other control characters in unquoted cells.
   @Test func readChunksStepOverControlCharacters() throws {
     var text = "id,note\n"
     for i in 0..<120_000 {

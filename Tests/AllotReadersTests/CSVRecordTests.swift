@@ -59,7 +59,7 @@ import Testing
   }
 
   /// Control characters other than CR, LF and NUL (a tab, 0x01, 0x0B, 0x1F) are text inside unquoted
-  /// cells, at every position in a word: the scanners flag every byte below 0x20 and step over these.
+  /// cells, at every position in a word.
   @Test(arguments: [UInt8(ascii: ","), 9])
   func controlCharactersAreText(delimiter: UInt8) throws {
     let controls: [UInt8] = [9, 1, 0x0B, 0x1F, 0x0C].filter { $0 != delimiter }

@@ -28,28 +28,22 @@ struct CSVBoundaryScanner: Sendable {
     while i < n {
       // Next quote, or (outside quotes) next CR or LF.
       var j = i
-      while true {
-        // Outside quotes, every byte below 0x20 is flagged (one test a word instead of one each for
-        // CR and LF); another control character (a tab) is stepped over below.
-        while j + 8 <= n {
-          let w = UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)
-          var m = SWAR.zeroBytes(w ^ SWAR.quote)
-          if !inQuotes { m |= SWAR.controlBytes(w) }
-          if m != 0 {
-            j += m.trailingZeroBitCount >> 3
-            break
-          }
-          j += 8
+      while j + 8 <= n {
+        let w = UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)
+        var m = SWAR.zeroBytes(w ^ SWAR.quote)
+        if !inQuotes { m |= SWAR.zeroBytes(w ^ SWAR.lf) | SWAR.zeroBytes(w ^ SWAR.cr) }
+        if m != 0 {
+          j += m.trailingZeroBitCount >> 3
+          break
         }
-        if j + 8 > n {
-          while j < n {
-            let b = p[j]
-            if b == 34 || (!inQuotes && (b == 10 || b == 13)) { break }
-            j += 1
-          }
+        j += 8
+      }
+      if j + 8 > n {
+        while j < n {
+          let b = p[j]
+          if b == 34 || (!inQuotes && (b == 10 || b == 13)) { break }
+          j += 1
         }
-        if j >= n || p[j] == 34 || (!inQuotes && (p[j] == 10 || p[j] == 13)) { break }
-        j += 1
       }
       if j >= n { break }
       let b = p[j]

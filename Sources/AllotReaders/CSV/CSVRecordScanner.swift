@@ -126,24 +126,19 @@ public struct CSVRecordScanner: Sendable {
         fallthrough
       case .unquoted:
         var j = i
-        while true {
-          // The delimiter and every byte below 0x20 (LF, CR and NUL among them): two tests a word
-          // instead of one for each of the four bytes that end a field. A control character that ends
-          // nothing (a tab in a comma-separated file) is text: stepped over below.
-          while j + 8 <= n {
-            let w = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
-            let m = SWAR.zeroBytes(w ^ delimWord) | SWAR.controlBytes(w)
-            if m != 0 {
-              j += m.trailingZeroBitCount >> 3
-              break
-            }
-            j += 8
+        while j + 8 <= n {
+          let w = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
+          let m =
+            SWAR.zeroBytes(w ^ delimWord) | SWAR.zeroBytes(w ^ SWAR.lf) | SWAR.zeroBytes(w ^ SWAR.cr)
+            | SWAR.zeroBytes(w)
+          if m != 0 {
+            j += m.trailingZeroBitCount >> 3
+            break
           }
-          if j + 8 > n {
-            while j < n && classes[Int(base[j])] & 1 == 0 { j += 1 }
-          }
-          if j == n || classes[Int(base[j])] & 1 != 0 { break }
-          j += 1
+          j += 8
+        }
+        if j + 8 > n {
+          while j < n && classes[Int(base[j])] & 1 == 0 { j += 1 }
         }
         if j == n {
           try appendPending(base + segStart, n - segStart)
@@ -542,8 +537,4 @@ enum SWAR {
   /// lowest set bit only).
   @inline(__always)
   static func zeroBytes(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
-
-  /// High bit set in the lowest byte of `v` below 0x20 (the same caveat as `zeroBytes`).
-  @inline(__always)
-  static func controlBytes(_ v: UInt64) -> UInt64 { (v &- ones &* 0x20) & ~v & highs }
 }
