@@ -22,11 +22,7 @@ extension ReconciliationReport {
       let c = ByteSink(capacity: range.count * 240)
       let j = ByteSink(capacity: range.count * 520)
       var scratch = RowScratch()
-      // Payouts read in place through the buffer: `result.expected[e]` passed on was a copy of the
-      // payout, retaining and releasing each of its texts.
-      result.expected.withUnsafeBufferPointer { payouts in
-        for e in range { renderExpected(e, payouts[e], csv: c, json: j, scratch: &scratch) }
-      }
+      for e in range { renderExpected(e, result.expected[e], csv: c, json: j, scratch: &scratch) }
       return (c, j)
     } write: { (c: ByteSink, j: ByteSink) throws(ReportError) in
       try csv.write(c)
@@ -38,11 +34,9 @@ extension ReconciliationReport {
       let c = ByteSink(capacity: range.count * 200)
       let j = ByteSink(capacity: range.count * 420)
       let amount = ByteSink(capacity: 48)
-      result.transactions.withUnsafeBufferPointer { transactions in
-        for i in range {
-          let u = result.unmatched[i]
-          renderUnmatched(i, u, transactions[u.transactionIndex], csv: c, json: j, amount: amount)
-        }
+      for i in range {
+        let u = result.unmatched[i]
+        renderUnmatched(i, u, result.transactions[u.transactionIndex], csv: c, json: j, amount: amount)
       }
       return (c, j)
     } write: { (c: ByteSink, j: ByteSink) throws(ReportError) in
