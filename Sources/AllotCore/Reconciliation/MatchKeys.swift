@@ -131,16 +131,7 @@ enum MatchKeys {
   /// Case-insensitive comparison of a token with a string.
   static func equalsIgnoringCase(_ a: UnsafeBufferPointer<UInt8>, _ b: String) -> Bool {
     guard a.count == b.utf8.count else { return false }
-    var i = 0
-    for y in b.utf8 {
-      let x = a[i]
-      i += 1
-      if x == y { continue }
-      let lx = x >= 65 && x <= 90 ? x + 32 : x
-      let ly = y >= 65 && y <= 90 ? y + 32 : y
-      if lx != ly { return false }
-    }
-    return true
+    return TextScan.withBytes(b) { AsciiText.equalsIgnoringCase(a, $0) }
   }
 }
 
