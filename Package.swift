@@ -20,9 +20,10 @@ let package = Package(
   ],
   targets: [
     // Pure domain: models, exact decimals, mapping, validation rules, wallets, state machine, matcher.
-    .target(name: "AllotCore", dependencies: ["CSHA256"]),
-    // SHA-256's block function on the x86 SHA extensions (the portable Swift code runs elsewhere).
-    .target(name: "CSHA256"),
+    .target(name: "AllotCore", dependencies: ["CAllotKernels"]),
+    // Small C kernels: SHA-256's block function on the x86 SHA extensions (the portable Swift code runs
+    // elsewhere), prefetch hints, and SSE2 byte searches for the CSV scanner and the report escapers.
+    .target(name: "CAllotKernels"),
     .systemLibrary(
       name: "CLibXML2",
       pkgConfig: "libxml-2.0",

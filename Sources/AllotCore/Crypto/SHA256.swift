@@ -1,4 +1,4 @@
-import CSHA256
+import CAllotKernels
 
 /// SHA-256 (FIPS 180-4): streaming `update` / `finalize`, or one-shot `hash`.
 ///

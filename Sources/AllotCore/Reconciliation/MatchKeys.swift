@@ -1,4 +1,4 @@
-import CSHA256
+import CAllotKernels
 
 /// Hashing and comparison of the fields matching keys on (wallet, currency, network, amount,
 /// reference), without allocating: FNV-1a over the bytes, folded the way each field compares.

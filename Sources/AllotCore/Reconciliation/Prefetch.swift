@@ -1,4 +1,4 @@
-import CSHA256
+import CAllotKernels
 
 /// Requests records from memory ahead of their use. The matcher reads a few fields of each of a million
 /// records of some 300 bytes, in an order the hardware prefetcher does not follow (the records still

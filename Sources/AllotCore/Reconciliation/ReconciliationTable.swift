@@ -1,4 +1,4 @@
-import CSHA256
+import CAllotKernels
 
 /// Finds the header row of a reconciliation input, shared by `PayoutTable` and `TransactionTable`:
 /// title rows above it are allowed; with a mapping, the first non-blank row is the header.

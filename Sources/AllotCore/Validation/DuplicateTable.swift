@@ -1,4 +1,4 @@
-import CSHA256
+import CAllotKernels
 
 /// The first row of each duplicate key (`RowValidation.duplicateKey`) met in a file: open addressing
 /// with linear probing, 12 bytes a slot, indexed by the keys themselves (well-mixed hashes already).

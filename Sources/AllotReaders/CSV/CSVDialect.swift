@@ -62,9 +62,9 @@ public struct CSVDialect: Sendable, Hashable {
       dialect.hasSepLine = true
       dialect.skippedBytes = length
       body = text[length...]
-      if CSVByteTable.isUsableDelimiter(sep) { dialect.delimiter = sep }
+      if CSVDelimiters.isUsable(sep) { dialect.delimiter = sep }
     }
-    if let delimiter, CSVByteTable.isUsableDelimiter(delimiter) {
+    if let delimiter, CSVDelimiters.isUsable(delimiter) {
       dialect.delimiter = delimiter
     } else if !dialect.hasSepLine {
       dialect.delimiter = detectDelimiter(body)

@@ -55,20 +55,18 @@ public struct CSVRecordScanner: Sendable {
   private var quoteRow = 0
   private var mixed = false
   private var chunkIsASCII = false
-  private let table: CSVByteTable
 
   public init(
     delimiter: UInt8 = UInt8(ascii: ","), firstRow: Int = 1, decoding: Decoding = .utf8,
     limits: ReaderLimits = .default, fileName: String, byteOffset: Int64 = 0
   ) {
-    let d = CSVByteTable.isUsableDelimiter(delimiter) ? delimiter : UInt8(ascii: ",")
+    let d = CSVDelimiters.isUsable(delimiter) ? delimiter : UInt8(ascii: ",")
     self.delimiter = d
     self.rowNumber = firstRow
     self.decoding = decoding
     self.limits = limits
     self.fileName = fileName
     self.byteOffset = byteOffset
-    self.table = CSVByteTable.shared(for: d)
     cells.reserveCapacity(32)
   }
 
@@ -101,10 +99,27 @@ public struct CSVRecordScanner: Sendable {
     let n = chunk.count
     guard n > 0, let raw = chunk.baseAddress else { return }
     let base = raw.assumingMemoryBound(to: UInt8.self)
-    let classes = table.classes
     let delim = delimiter
-    let delimWord = SWAR.ones &* UInt64(delim)
     chunkIsASCII = TextDecoding.isASCII(UnsafeBufferPointer(start: base, count: n))
+    // The masks of the 64 bytes from `blockAt` (`ByteScan.csvMasks`), computed once for the several
+    // fields a block holds: the next field end is the lowest bit at or above the position.
+    var blockAt = -64
+    var masks = ByteScan.CSVMasks(ends: 0, quotes: 0)
+    /// The index of the next byte from `from` that ends an unquoted field (delimiter, LF, CR, NUL) or,
+    /// when `quoted`, the text of a quoted one (`"`, NUL); `n` when the chunk has none.
+    @inline(__always) func next(from: Int, quoted: Bool) -> Int {
+      var j = from
+      while j < n {
+        if j >= blockAt + 64 {
+          masks = ByteScan.csvMasks(base, at: j, count: n, delimiter: delim)
+          blockAt = j
+        }
+        let m = (quoted ? masks.quotes : masks.ends) >> UInt64(j - blockAt)
+        if m != 0 { return j + m.trailingZeroBitCount }
+        j = blockAt + 64
+      }
+      return n
+    }
     var i = 0
     var segStart = 0
     var quoteAt = 0
@@ -125,21 +140,7 @@ public struct CSVRecordScanner: Sendable {
         segStart = i
         fallthrough
       case .unquoted:
-        var j = i
-        while j + 8 <= n {
-          let w = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
-          let m =
-            SWAR.zeroBytes(w ^ delimWord) | SWAR.zeroBytes(w ^ SWAR.lf) | SWAR.zeroBytes(w ^ SWAR.cr)
-            | SWAR.zeroBytes(w)
-          if m != 0 {
-            j += m.trailingZeroBitCount >> 3
-            break
-          }
-          j += 8
-        }
-        if j + 8 > n {
-          while j < n && classes[Int(base[j])] & 1 == 0 { j += 1 }
-        }
+        let j = next(from: i, quoted: false)
         if j == n {
           try appendPending(base + segStart, n - segStart)
           i = n
@@ -156,19 +157,7 @@ public struct CSVRecordScanner: Sendable {
           state = b == 13 ? .afterCR : .fieldStart
         }
       case .quoted:
-        var j = i
-        while j + 8 <= n {
-          let w = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
-          let m = SWAR.zeroBytes(w ^ SWAR.quote) | SWAR.zeroBytes(w)
-          if m != 0 {
-            j += m.trailingZeroBitCount >> 3
-            break
-          }
-          j += 8
-        }
-        if j + 8 > n {
-          while j < n && classes[Int(base[j])] & 2 == 0 { j += 1 }
-        }
+        let j = next(from: i, quoted: true)
         if j == n {
           try appendPending(base + segStart, n - segStart)
           i = n
@@ -493,35 +482,10 @@ public struct CSVRecord {
   }
 }
 
-/// Byte classes for the scanner: bit 1 = ends an unquoted field (delimiter, LF, CR, NUL), bit 2 = ends
-/// a quoted run (quote, NUL).
-final class CSVByteTable: @unchecked Sendable {
-  let classes: UnsafeMutablePointer<UInt8>
-
-  private init(delimiter: UInt8) {
-    classes = .allocate(capacity: 256)
-    classes.initialize(repeating: 0, count: 256)
-    for b in [delimiter, 10, 13, 0] { classes[Int(b)] |= 1 }
-    for b in [34, 0] as [UInt8] { classes[Int(b)] |= 2 }
-  }
-
-  deinit { classes.deallocate() }
-
-  static func isUsableDelimiter(_ d: UInt8) -> Bool {
+/// The delimiters the scanner accepts: any ASCII byte but the quote, the line breaks and NUL.
+enum CSVDelimiters {
+  static func isUsable(_ d: UInt8) -> Bool {
     d != 34 && d != 10 && d != 13 && d != 0 && d < 0x80
-  }
-
-  private static let comma = CSVByteTable(delimiter: UInt8(ascii: ","))
-  private static let semicolon = CSVByteTable(delimiter: UInt8(ascii: ";"))
-  private static let tab = CSVByteTable(delimiter: 9)
-
-  static func shared(for delimiter: UInt8) -> CSVByteTable {
-    switch delimiter {
-    case UInt8(ascii: ","): return comma
-    case UInt8(ascii: ";"): return semicolon
-    case 9: return tab
-    default: return CSVByteTable(delimiter: delimiter)
-    }
   }
 }
 

@@ -1,3 +1,5 @@
+import AllotCore
+
 /// Byte-to-text decoding helpers for CSV cells.
 enum TextDecoding {
   /// Unicode scalars for Windows-1252 bytes 0x80...0x9F (the rest of the code page equals Latin-1).
@@ -25,25 +27,9 @@ enum TextDecoding {
     return String(decoding: out, as: UTF8.self)
   }
 
-  /// True when every byte is below 0x80. Checks eight bytes at a time.
+  /// True when every byte is below 0x80 (sixteen bytes at a time: `ByteScan.isASCII`).
   @inline(__always)
-  static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard let base = bytes.baseAddress else { return true }
-    let n = bytes.count
-    var i = 0
-    var acc: UInt64 = 0
-    let raw = UnsafeRawPointer(base)
-    while i + 8 <= n {
-      acc |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-      i &+= 8
-    }
-    var tail: UInt8 = 0
-    while i < n {
-      tail |= base[i]
-      i += 1
-    }
-    return (acc & 0x8080_8080_8080_8080) == 0 && tail < 0x80
-  }
+  static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { ByteScan.isASCII(bytes) }
 
   @inline(__always)
   static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {

@@ -10,25 +10,11 @@ enum JSONStringLiteral {
     let n = u.count
     guard let base = u.baseAddress else { return out.append(34) }
     while i < n {
-      // Eight bytes at a time while none of them needs a look (see the byte test below).
-      while i + 8 <= n {
-        let w = SWARBytes.load(UnsafeRawPointer(base), i)
-        if SWARBytes.hasLess(w, than: 0x20) || SWARBytes.has(w, 34) || SWARBytes.has(w, 92)
-          || SWARBytes.has(w, 60)
-          || SWARBytes.has(w, 0xE2)
-        {
-          break
-        }
-        i += 8
-      }
+      // Sixteen bytes at a time to the next byte that may need escaping.
+      i += ByteScan.firstJSONSpecial(UnsafeBufferPointer(start: base + i, count: n - i))
       guard i < n else { break }
       let b = base[i]
-      // Fast skip: printable ASCII other than `"`, `\` and `<`, and bytes of multi-byte UTF-8 other
-      // than the lead byte 0xE2 (U+2028 and U+2029 start with it).
-      if b >= 0x20 && b != 34 && b != 92 && b != 60 && b != 0xE2 {
-        i += 1
-        continue
-      }
+      // `b` is one of those bytes; 0xE2 only needs escaping as the start of U+2028 or U+2029.
       var escape: StaticString? = nil
       var unicode = false
       switch b {
