@@ -60,72 +60,99 @@ static inline allot_csv_masks allot_csv_masks_tail(const uint8_t *p, size_t coun
   return m;
 }
 
-/// The index of the first byte of the `count` at `p` that makes a CSV cell need quotes (`,` `"` LF
-/// CR), or `count` when there is none.
-static inline size_t allot_first_csv_quotable(const uint8_t *p, size_t count) {
+// What the searches below look for: `allot__hits` gives the mask of the bytes of `v` that match (bit k
+// for byte k); `kind` is a constant at each call, so the switch folds away once inlined.
+enum { ALLOT_CSV_QUOTABLE = 0, ALLOT_ONE_BYTE = 1, ALLOT_JSON_SPECIAL = 2 };
+
+/// 1 when byte `b` is one that search `kind` looks for (`x`: the byte of `ALLOT_ONE_BYTE`).
+static inline int allot__is_hit(uint8_t b, int kind, uint8_t x) {
+  switch (kind) {
+  case ALLOT_CSV_QUOTABLE: return b == 44 || b == 34 || b == 10 || b == 13;
+  case ALLOT_ONE_BYTE: return b == x;
+  default: return b < 0x20 || b == 34 || b == 92 || b == 60 || b == 0xE2;
+  }
+}
+
+#if defined(__SSE2__)
+static inline unsigned allot__hits(__m128i v, int kind, uint8_t x) {
+  __m128i hit;
+  switch (kind) {
+  case ALLOT_CSV_QUOTABLE:
+    hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(44)), _mm_cmpeq_epi8(v, _mm_set1_epi8(34))),
+                       _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(10)), _mm_cmpeq_epi8(v, _mm_set1_epi8(13))));
+    break;
+  case ALLOT_ONE_BYTE: hit = _mm_cmpeq_epi8(v, _mm_set1_epi8((char)x)); break;
+  default: {
+    // Below 0x20: the unsigned minimum with 0x1F is the byte itself.
+    const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
+    hit = _mm_or_si128(_mm_or_si128(control, _mm_cmpeq_epi8(v, _mm_set1_epi8(34))),
+                       _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(92)),
+                                                 _mm_cmpeq_epi8(v, _mm_set1_epi8(60))),
+                                    _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2))));
+  }
+  }
+  return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
+/// The index of the first byte of the `count` at `p` that search `kind` looks for, or `count`. Never
+/// reads outside the `count` bytes: the last bytes are read as overlapping blocks of 16, 8 or 4.
+static inline size_t allot__first(const uint8_t *p, size_t count, int kind, uint8_t x) {
   size_t i = 0;
 #if defined(__SSE2__)
-  const __m128i comma = _mm_set1_epi8(44);
-  const __m128i q = _mm_set1_epi8(34);
-  const __m128i lf = _mm_set1_epi8(10);
-  const __m128i cr = _mm_set1_epi8(13);
   for (; i + 16 <= count; i += 16) {
-    const __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, q)),
-                                     _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)));
-    const int bits = _mm_movemask_epi8(hit);
-    if (bits != 0) return i + (size_t)__builtin_ctz((unsigned)bits);
+    const unsigned bits = allot__hits(_mm_loadu_si128((const __m128i *)(p + i)), kind, x);
+    if (bits != 0) return i + (size_t)__builtin_ctz(bits);
+  }
+  const size_t rest = count - i;
+  if (rest == 0) return count;
+  if (i > 0) {
+    // The last 16 bytes, of which the first 16 - rest were searched already.
+    const unsigned bits = allot__hits(_mm_loadu_si128((const __m128i *)(p + count - 16)), kind, x) >> (16 - rest);
+    return bits != 0 ? i + (size_t)__builtin_ctz(bits) : count;
+  }
+  if (rest >= 8) {
+    // Bytes 0–7 in the low half, the last 8 (overlapping them) in the high half.
+    const __m128i v = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)p),
+                                         _mm_loadl_epi64((const __m128i *)(p + count - 8)));
+    const unsigned bits = allot__hits(v, kind, x);
+    if ((bits & 0xFF) != 0) return (size_t)__builtin_ctz(bits & 0xFF);
+    const unsigned high = (bits >> 8) >> (16 - rest);
+    return high != 0 ? 8 + (size_t)__builtin_ctz(high) : count;
+  }
+  if (rest >= 4) {
+    // Bytes 0–3, then the last 4 (overlapping them); the upper eight lanes are zero and ignored.
+    int32_t lo, hi;
+    __builtin_memcpy(&lo, p, 4);
+    __builtin_memcpy(&hi, p + count - 4, 4);
+    const __m128i v = _mm_unpacklo_epi32(_mm_cvtsi32_si128(lo), _mm_cvtsi32_si128(hi));
+    const unsigned bits = allot__hits(v, kind, x) & 0xFF;
+    if ((bits & 0xF) != 0) return (size_t)__builtin_ctz(bits & 0xF);
+    const unsigned high = (bits >> 4) >> (8 - rest);
+    return high != 0 ? 4 + (size_t)__builtin_ctz(high) : count;
   }
 #endif
   for (; i < count; i++) {
-    const uint8_t b = p[i];
-    if (b == 44 || b == 34 || b == 10 || b == 13) return i;
+    if (allot__is_hit(p[i], kind, x)) return i;
   }
   return count;
 }
 
+/// The index of the first byte of the `count` at `p` that makes a CSV cell need quotes (`,` `"` LF
+/// CR), or `count` when there is none.
+static inline size_t allot_first_csv_quotable(const uint8_t *p, size_t count) {
+  return allot__first(p, count, ALLOT_CSV_QUOTABLE, 0);
+}
+
 /// The index of the first `byte` among the `count` at `p`, or `count`.
 static inline size_t allot_first_byte(const uint8_t *p, size_t count, uint8_t byte) {
-  size_t i = 0;
-#if defined(__SSE2__)
-  const __m128i x = _mm_set1_epi8((char)byte);
-  for (; i + 16 <= count; i += 16) {
-    const __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-    const int bits = _mm_movemask_epi8(_mm_cmpeq_epi8(v, x));
-    if (bits != 0) return i + (size_t)__builtin_ctz((unsigned)bits);
-  }
-#endif
-  for (; i < count; i++) {
-    if (p[i] == byte) return i;
-  }
-  return count;
+  return allot__first(p, count, ALLOT_ONE_BYTE, byte);
 }
 
 /// The index of the first byte of the `count` at `p` that a JSON string literal may need to escape
 /// (below 0x20, `"`, `\`, `<`, or 0xE2, which starts U+2028 and U+2029), or `count`.
 static inline size_t allot_first_json_special(const uint8_t *p, size_t count) {
-  size_t i = 0;
-#if defined(__SSE2__)
-  const __m128i below = _mm_set1_epi8(0x1F);
-  const __m128i q = _mm_set1_epi8(34);
-  const __m128i bs = _mm_set1_epi8(92);
-  const __m128i lt = _mm_set1_epi8(60);
-  const __m128i e2 = _mm_set1_epi8((char)0xE2);
-  for (; i + 16 <= count; i += 16) {
-    const __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-    const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, below), v);
-    const __m128i hit = _mm_or_si128(_mm_or_si128(control, _mm_cmpeq_epi8(v, q)),
-                                     _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, bs), _mm_cmpeq_epi8(v, lt)),
-                                                  _mm_cmpeq_epi8(v, e2)));
-    const int bits = _mm_movemask_epi8(hit);
-    if (bits != 0) return i + (size_t)__builtin_ctz((unsigned)bits);
-  }
-#endif
-  for (; i < count; i++) {
-    const uint8_t b = p[i];
-    if (b < 0x20 || b == 34 || b == 92 || b == 60 || b == 0xE2) return i;
-  }
-  return count;
+  return allot__first(p, count, ALLOT_JSON_SPECIAL, 0);
 }
 
 /// 1 when all `count` bytes at `p` are ASCII (below 0x80), else 0.
