@@ -163,51 +163,56 @@ struct ReconcilerState {
 
   mutating func matchByReference() {
     // Every reference, Magna key and Magna id of every expected payout.
-    var refText: [String] = []
-    var refOwner: [Int32] = []
-    refText.reserveCapacity(expected.count)
-    refOwner.reserveCapacity(expected.count)
+    var texts: [String] = []
+    var owners: [Int32] = []
+    texts.reserveCapacity(expected.count)
+    owners.reserveCapacity(expected.count)
     // Field by field: neither a copy of the whole payout nor a list of its three texts per payout.
     func add(_ r: String, _ e: Int) {
       guard !r.isEmpty else { return }
-      refText.append(r)
-      refOwner.append(Int32(e))
+      texts.append(r)
+      owners.append(Int32(e))
     }
     for e in expected.indices {
       add(expected[e].reference, e)
       if let key = expected[e].magnaKey { add(key, e) }
       if let id = expected[e].magnaId { add(id, e) }
     }
-    guard !refText.isEmpty else { return }
-    var map = HashMultiMap(expectedKeys: refText.count, itemCount: refText.count)
-    let descending = Array(stride(from: Int32(refText.count - 1), through: 0, by: -1))
-    map.insert(
-      hashes: hashes(of: refText, count: descending.count, at: { Int(descending[$0]) }) { r, i in
+    guard !texts.isEmpty else { return }
+    var index = HashMultiMap(expectedKeys: texts.count, itemCount: texts.count)
+    let descending = Array(stride(from: Int32(texts.count - 1), through: 0, by: -1))
+    index.insert(
+      hashes: hashes(of: texts, count: descending.count, at: { Int(descending[$0]) }) { r, i in
         MatchKeys.textHash(r[i])
       }, items: descending)
     // (transaction, payout) pairs in transaction order; a transaction's payouts in the order found.
     // Memos are read in place: the transactions through the array's buffer, each text as its bytes.
+    // The threads read constants: a `var` captured by the closure would be loaded, retained and
+    // released around every lookup.
     let txPayout = txPayout
+    let map = index
+    let refText = texts
+    let refOwner = owners
     let parts = txs.withUnsafeBufferPointer { txs in
       parallel.map(txs.count) { range in
         var pairTx: [Int32] = []
         var pairOwner: [Int32] = []
-        var owners: [Int32] = []
+        var found: [Int32] = []
         for t in range where txPayout[t] {
           // Each memo's bytes are a cache miss of their own: requested some transactions ahead.
           if t + 8 < range.upperBound { Prefetch.text(txs[t + 8].memo) }
-          owners.removeAll(keepingCapacity: true)
+          found.removeAll(keepingCapacity: true)
           if !txs[t].memo.isEmpty {
             TextScan.withBytes(txs[t].memo) { u in
-              Self.findReferences(in: u, map: map, refText: refText, refOwner: refOwner, into: &owners)
+              Self.findReferences(in: u, map: map, refText: refText, refOwner: refOwner, into: &found)
             }
           }
           if !txs[t].invoiceNumber.isEmpty {
             TextScan.withBytes(txs[t].invoiceNumber) { u in
-              Self.findReferences(in: u, map: map, refText: refText, refOwner: refOwner, into: &owners)
+              Self.findReferences(in: u, map: map, refText: refText, refOwner: refOwner, into: &found)
             }
           }
-          for o in owners {
+          for o in found {
             pairTx.append(Int32(t))
             pairOwner.append(o)
           }

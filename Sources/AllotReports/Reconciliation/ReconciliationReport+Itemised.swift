@@ -22,7 +22,9 @@ extension ReconciliationReport {
       let c = ByteSink(capacity: range.count * 240)
       let j = ByteSink(capacity: range.count * 520)
       var scratch = RowScratch()
-      for e in range { renderExpected(e, result.expected[e], csv: c, json: j, scratch: &scratch) }
+      result.expected.withUnsafeBufferPointer { payouts in
+        for e in range { renderExpected(e, payouts.baseAddress! + e, csv: c, json: j, scratch: &scratch) }
+      }
       return (c, j)
     } write: { (c: ByteSink, j: ByteSink) throws(ReportError) in
       try csv.write(c)
@@ -34,9 +36,12 @@ extension ReconciliationReport {
       let c = ByteSink(capacity: range.count * 200)
       let j = ByteSink(capacity: range.count * 420)
       let amount = ByteSink(capacity: 48)
-      for i in range {
-        let u = result.unmatched[i]
-        renderUnmatched(i, u, result.transactions[u.transactionIndex], csv: c, json: j, amount: amount)
+      result.transactions.withUnsafeBufferPointer { transactions in
+        for i in range {
+          let u = result.unmatched[i]
+          renderUnmatched(
+            i, u, transactions.baseAddress! + u.transactionIndex, csv: c, json: j, amount: amount)
+        }
       }
       return (c, j)
     } write: { (c: ByteSink, j: ByteSink) throws(ReportError) in
@@ -52,7 +57,9 @@ extension ReconciliationReport {
   /// One line of `reconciliation.csv` and one element of the JSON `expected` array.
   func renderExpected(_ e: Int, csv: ByteSink, json: ByteSink) {
     var scratch = RowScratch()
-    renderExpected(e, result.expected[e], csv: csv, json: json, scratch: &scratch)
+    result.expected.withUnsafeBufferPointer { payouts in
+      renderExpected(e, payouts.baseAddress! + e, csv: csv, json: json, scratch: &scratch)
+    }
   }
 
   /// Buffers reused from row to row while rendering a slice: the reason, and the three amounts.
@@ -61,10 +68,11 @@ extension ReconciliationReport {
     let amounts = ByteSink(capacity: 96)
   }
 
-  /// `renderExpected(_:csv:json:)` reading the payout in place (a copy of it would retain each of its
-  /// texts, for each of a million payouts).
+  /// `renderExpected(_:csv:json:)` reading the payout in place, through a pointer into the array: a
+  /// copy of it (which the compiler made for a `borrowing` parameter) retains and releases each of its
+  /// texts, for each of a million payouts.
   private func renderExpected(
-    _ e: Int, _ p: borrowing ExpectedPayout, csv: ByteSink, json: ByteSink, scratch: inout RowScratch
+    _ e: Int, _ p: UnsafePointer<ExpectedPayout>, csv: ByteSink, json: ByteSink, scratch: inout RowScratch
   ) {
     scratch.reason.removeAll(keepingCapacity: true)
     result.appendReason(forExpected: e, to: &scratch.reason)
@@ -73,28 +81,28 @@ extension ReconciliationReport {
     let linked = result.linkedTransactions(e)
     let amounts = scratch.amounts
     amounts.removeAll()
-    amounts.decimal(p.amount)
+    amounts.decimal(p.pointee.amount)
     let expectedEnd = amounts.count
-    amounts.amount(o.paid, like: p.amount)
+    amounts.amount(o.paid, like: p.pointee.amount)
     let paidEnd = amounts.count
-    amounts.amount(o.difference, like: p.amount)
+    amounts.amount(o.difference, like: p.pointee.amount)
     amounts.withBytes { a in
       let expectedAmount = UnsafeBufferPointer(rebasing: a[0..<expectedEnd])
       let paid = UnsafeBufferPointer(rebasing: a[expectedEnd..<paidEnd])
       let difference = UnsafeBufferPointer(rebasing: a[paidEnd...])
       reason.withUnsafeBufferPointer { reasonBytes in
         // CSV
-        csv.csvText(p.reference)
+        csv.csvText(p.pointee.reference)
         csv.byte(44)
-        csv.csvText(p.stakeholder)
+        csv.csvText(p.pointee.stakeholder)
         csv.byte(44)
-        csv.csvText(p.wallet)
+        csv.csvText(p.pointee.wallet)
         csv.byte(44)
-        csv.csvText(p.currency)
+        csv.csvText(p.pointee.currency)
         csv.byte(44)
-        csv.csvText(p.network)
+        csv.csvText(p.pointee.network)
         csv.byte(44)
-        if let day = p.dueDate { day.withISOBytes { csv.csvText($0) } }
+        if let day = p.pointee.dueDate { day.withISOBytes { csv.csvText($0) } }
         csv.byte(44)
         csv.csvNumber(expectedAmount)
         csv.byte(44)
@@ -121,17 +129,17 @@ extension ReconciliationReport {
         csv.byte(10)
         // JSON
         if e == 0 { json.raw("\n{\"reference\":") } else { json.raw(",\n{\"reference\":") }
-        json.jsonString(p.reference)
+        json.jsonString(p.pointee.reference)
         json.raw(",\"stakeholder\":")
-        json.jsonString(p.stakeholder)
+        json.jsonString(p.pointee.stakeholder)
         json.raw(",\"wallet\":")
-        json.jsonString(p.wallet)
+        json.jsonString(p.pointee.wallet)
         json.raw(",\"currency\":")
-        json.jsonString(p.currency)
+        json.jsonString(p.pointee.currency)
         json.raw(",\"network\":")
-        json.jsonString(p.network)
+        json.jsonString(p.pointee.network)
         json.raw(",\"dueDate\":")
-        if let day = p.dueDate {
+        if let day = p.pointee.dueDate {
           json.byte(34)
           day.withISOBytes { json.append(contentsOf: $0) }
           json.byte(34)
@@ -158,7 +166,7 @@ extension ReconciliationReport {
         json.raw("],\"reason\":")
         json.jsonString(reasonBytes)
         json.raw(",\"row\":")
-        if let row = p.sourceRow { json.int(row) } else { json.raw("null") }
+        if let row = p.pointee.sourceRow { json.int(row) } else { json.raw("null") }
         json.byte(125)
       }
     }
@@ -167,62 +175,65 @@ extension ReconciliationReport {
   /// One line of `unmatched-transactions.csv` and one element of the JSON `unmatched` array.
   func renderUnmatched(_ i: Int, csv: ByteSink, json: ByteSink) {
     let u = result.unmatched[i]
-    renderUnmatched(
-      i, u, result.transactions[u.transactionIndex], csv: csv, json: json, amount: ByteSink(capacity: 48))
+    result.transactions.withUnsafeBufferPointer { transactions in
+      renderUnmatched(
+        i, u, transactions.baseAddress! + u.transactionIndex, csv: csv, json: json,
+        amount: ByteSink(capacity: 48))
+    }
   }
 
   /// `renderUnmatched(_:csv:json:)` reading the transaction in place, its amount formatted in `amount`
   /// (a buffer reused from row to row).
   private func renderUnmatched(
-    _ i: Int, _ u: UnmatchedTransaction, _ t: borrowing MagmaTransaction, csv: ByteSink,
+    _ i: Int, _ u: UnmatchedTransaction, _ t: UnsafePointer<MagmaTransaction>, csv: ByteSink,
     json: ByteSink, amount amountSink: ByteSink
   ) {
     let reason = result.reason(for: u)
     amountSink.removeAll()
-    amountSink.decimal(t.amount)
+    amountSink.decimal(t.pointee.amount)
     amountSink.withBytes { amountText in
-      csv.csvText(t.id)
+      csv.csvText(t.pointee.id)
       csv.byte(44)
-      csv.csvText(t.type)
+      csv.csvText(t.pointee.type)
       csv.byte(44)
-      csv.csvText(t.status)
+      csv.csvText(t.pointee.status)
       csv.byte(44)
-      csv.csvText(t.currency)
+      csv.csvText(t.pointee.currency)
       csv.byte(44)
-      csv.csvText(t.network)
+      csv.csvText(t.pointee.network)
       csv.byte(44)
       csv.csvNumber(amountText)
       csv.byte(44)
-      csv.csvText(t.destinationAddress)
+      csv.csvText(t.pointee.destinationAddress)
       csv.byte(44)
-      csv.csvText(t.createdAt)
+      csv.csvText(t.pointee.createdAt)
       csv.byte(44)
       csv.rawText(u.category.rawValue)
       csv.byte(44)
       csv.csvText(reason)
       csv.byte(10)
       json.raw(i == 0 ? "\n{\"id\":" : ",\n{\"id\":")
-      json.jsonString(t.id)
+      json.jsonString(t.pointee.id)
       json.raw(",\"type\":")
-      json.jsonString(t.type)
+      json.jsonString(t.pointee.type)
       json.raw(",\"status\":")
-      json.jsonString(t.status)
+      json.jsonString(t.pointee.status)
       json.raw(",\"currency\":")
-      json.jsonString(t.currency)
+      json.jsonString(t.pointee.currency)
       json.raw(",\"network\":")
-      json.jsonString(t.network)
+      json.jsonString(t.pointee.network)
       json.raw(",\"amount\":")
       json.jsonString(amountText)
       json.raw(",\"destination\":")
-      json.jsonString(t.destinationAddress)
+      json.jsonString(t.pointee.destinationAddress)
       json.raw(",\"createdAt\":")
-      json.jsonString(t.createdAt)
+      json.jsonString(t.pointee.createdAt)
       json.raw(",\"category\":")
       json.jsonString(u.category.rawValue)
       json.raw(",\"reason\":")
       json.jsonString(reason)
       json.raw(",\"row\":")
-      if let row = t.sourceRow { json.int(row) } else { json.raw("null") }
+      if let row = t.pointee.sourceRow { json.int(row) } else { json.raw("null") }
       json.byte(125)
     }
   }
