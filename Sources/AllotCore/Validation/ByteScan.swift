@@ -30,6 +30,14 @@ public enum ByteScan {
     return CSVMasks(ends: m.ends, quotes: m.quotes)
   }
 
+  /// The masks of the bytes `at..<at + 64` of `base` (or of `at..<count`) for finding record
+  /// boundaries: bit k of `ends` set when byte k is LF or CR, of `quotes` when it is `"`.
+  @inlinable @inline(__always)
+  public static func lineMasks(_ base: UnsafePointer<UInt8>, at: Int, count: Int) -> CSVMasks {
+    let m = at + 64 <= count ? allot_line_masks64(base + at) : allot_line_masks_tail(base + at, count - at)
+    return CSVMasks(ends: m.ends, quotes: m.quotes)
+  }
+
   /// The index of the first byte of `u` that makes a CSV cell need quotes (`,` `"` LF CR), or
   /// `u.count`.
   @inlinable @inline(__always)

@@ -1,3 +1,5 @@
+import AllotCore
+
 /// Finds record boundaries in CSV bytes without building cells, following the same quoting rules as
 /// `CSVRecordScanner`, so that a file can be cut into chunks of whole records.
 struct CSVBoundaryScanner: Sendable {
@@ -25,25 +27,24 @@ struct CSVBoundaryScanner: Sendable {
     var records = 0
     var inQuotes = false
     var quoteRecords = 0
+    // Quotes and line breaks of 64 bytes at a time (`ByteScan.lineMasks`); the next one is the lowest
+    // bit at or above the position.
+    var blockAt = -64
+    var masks = ByteScan.CSVMasks(ends: 0, quotes: 0)
     while i < n {
       // Next quote, or (outside quotes) next CR or LF.
       var j = i
-      while j + 8 <= n {
-        let w = UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)
-        var m = SWAR.zeroBytes(w ^ SWAR.quote)
-        if !inQuotes { m |= SWAR.zeroBytes(w ^ SWAR.lf) | SWAR.zeroBytes(w ^ SWAR.cr) }
+      while j < n {
+        if j >= blockAt + 64 {
+          masks = ByteScan.lineMasks(p, at: j, count: n)
+          blockAt = j
+        }
+        let m = (inQuotes ? masks.quotes : masks.quotes | masks.ends) >> UInt64(j - blockAt)
         if m != 0 {
-          j += m.trailingZeroBitCount >> 3
+          j += m.trailingZeroBitCount
           break
         }
-        j += 8
-      }
-      if j + 8 > n {
-        while j < n {
-          let b = p[j]
-          if b == 34 || (!inQuotes && (b == 10 || b == 13)) { break }
-          j += 1
-        }
+        j = blockAt + 64
       }
       if j >= n { break }
       let b = p[j]

@@ -488,17 +488,3 @@ enum CSVDelimiters {
     d != 34 && d != 10 && d != 13 && d != 0 && d < 0x80
   }
 }
-
-/// Word-at-a-time byte search helpers.
-enum SWAR {
-  static let ones: UInt64 = 0x0101_0101_0101_0101
-  static let highs: UInt64 = 0x8080_8080_8080_8080
-  static let lf: UInt64 = ones &* 10
-  static let cr: UInt64 = ones &* 13
-  static let quote: UInt64 = ones &* 34
-
-  /// High bit set in the lowest zero byte of `v` (bytes above it may be flagged falsely; use the
-  /// lowest set bit only).
-  @inline(__always)
-  static func zeroBytes(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
-}

@@ -60,6 +60,41 @@ static inline allot_csv_masks allot_csv_masks_tail(const uint8_t *p, size_t coun
   return m;
 }
 
+/// The masks of the 64 bytes at `p` for finding record boundaries (all 64 must be readable): bit k of
+/// `ends` set when byte k is LF or CR, of `quotes` when it is `"`.
+static inline allot_csv_masks allot_line_masks64(const uint8_t *p) {
+  allot_csv_masks m = {0, 0};
+#if defined(__SSE2__)
+  const __m128i lf = _mm_set1_epi8(10);
+  const __m128i cr = _mm_set1_epi8(13);
+  const __m128i q = _mm_set1_epi8(34);
+  for (int k = 0; k < 4; k++) {
+    const __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+    const __m128i e = _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr));
+    m.ends |= (uint64_t)(uint16_t)_mm_movemask_epi8(e) << (16 * k);
+    m.quotes |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, q)) << (16 * k);
+  }
+#else
+  for (int k = 0; k < 64; k++) {
+    const uint8_t b = p[k];
+    if (b == 10 || b == 13) m.ends |= (uint64_t)1 << k;
+    if (b == 34) m.quotes |= (uint64_t)1 << k;
+  }
+#endif
+  return m;
+}
+
+/// `allot_line_masks64` of the `count` bytes at `p` (fewer than 64); higher bits are clear.
+static inline allot_csv_masks allot_line_masks_tail(const uint8_t *p, size_t count) {
+  allot_csv_masks m = {0, 0};
+  for (size_t k = 0; k < count && k < 64; k++) {
+    const uint8_t b = p[k];
+    if (b == 10 || b == 13) m.ends |= (uint64_t)1 << k;
+    if (b == 34) m.quotes |= (uint64_t)1 << k;
+  }
+  return m;
+}
+
 // What the searches below look for: `allot__hits` gives the mask of the bytes of `v` that match (bit k
 // for byte k); `kind` is a constant at each call, so the switch folds away once inlined.
 enum { ALLOT_CSV_QUOTABLE = 0, ALLOT_ONE_BYTE = 1, ALLOT_JSON_SPECIAL = 2 };

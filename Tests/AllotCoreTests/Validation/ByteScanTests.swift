@@ -75,6 +75,17 @@ import Testing
           if b == 34 || b == 0 { quotes |= 1 << UInt64(k) }
         }
         #expect(m == ByteScan.CSVMasks(ends: ends, quotes: quotes), "at \(at)")
+        var breaks: UInt64 = 0
+        var quoteMarks: UInt64 = 0
+        for k in 0..<min(64, all.count - at) {
+          let b = all[at + k]
+          if b == 10 || b == 13 { breaks |= 1 << UInt64(k) }
+          if b == 34 { quoteMarks |= 1 << UInt64(k) }
+        }
+        #expect(
+          ByteScan.lineMasks(base, at: at, count: all.count)
+            == ByteScan.CSVMasks(ends: breaks, quotes: quoteMarks),
+          "at \(at)")
       }
     }
   }
