@@ -49,15 +49,15 @@ public struct JSONWriter: Sendable {
   }
 
   public mutating func string(_ value: String) {
-    separate()
-    Self.appendQuoted(value, to: &bytes)
-    needsComma = true
+    TextScan.withBytes(value) { string($0) }
   }
 
   /// A string given as its UTF-8 bytes.
   public mutating func string(_ value: UnsafeBufferPointer<UInt8>) {
-    separate()
-    Self.appendQuoted(value, to: &bytes)
+    if !plain(nil, value) {
+      separate()
+      Self.appendQuoted(value, to: &bytes)
+    }
     needsComma = true
   }
 
@@ -77,15 +77,51 @@ public struct JSONWriter: Sendable {
   /// `"key":"value"` pairs; nil values are omitted.
   public mutating func field(_ name: StaticString, _ value: String?) {
     guard let value else { return }
-    key(name)
-    string(value)
+    TextScan.withBytes(value) { field(name, $0) }
   }
 
   /// `"key":"value"` for a value given as its UTF-8 bytes; nil values are omitted.
   public mutating func field(_ name: StaticString, _ value: UnsafeBufferPointer<UInt8>?) {
     guard let value else { return }
+    if plain(name, value) {
+      needsComma = true
+      return
+    }
     key(name)
     string(value)
+  }
+
+  /// The fast path of `field` and `string`: a short value with nothing to escape is written with its
+  /// separator, its key (when `name` is given) and its quotes in one append, gathered on the stack (each
+  /// `Array` append is a uniqueness check, a capacity check and a copy call). False, with nothing
+  /// written, for any other value. (`ByteScan.firstJSONSpecial` also stops at `<` and 0xE2, which need
+  /// no escape here: those values take the general path, with the same result.)
+  private mutating func plain(_ name: StaticString?, _ value: UnsafeBufferPointer<UInt8>) -> Bool {
+    let m = value.count
+    guard m <= 256, ByteScan.firstJSONSpecial(value) == m else { return false }
+    let n = name?.utf8CodeUnitCount ?? 0
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n + m + 6) { out in
+      guard let o = out.baseAddress else { return }
+      var k = 0
+      if needsComma {
+        o[0] = UInt8(ascii: ",")
+        k = 1
+      }
+      if let name {
+        o[k] = UInt8(ascii: "\"")
+        (o + k + 1).initialize(from: name.utf8Start, count: n)
+        k += n + 1
+        o[k] = UInt8(ascii: "\"")
+        o[k + 1] = UInt8(ascii: ":")
+        k += 2
+      }
+      o[k] = UInt8(ascii: "\"")
+      if let v = value.baseAddress { (o + k + 1).initialize(from: v, count: m) }
+      k += m + 1
+      o[k] = UInt8(ascii: "\"")
+      bytes.append(contentsOf: UnsafeBufferPointer(start: o, count: k + 1))
+    }
+    return true
   }
 
   @inline(__always)

@@ -56,20 +56,17 @@ struct BodyWriter: RowValueSink {
     case 1:
       body.beginObject()
       guard let value else { return writable = false }
-      body.key("amount")
-      body.string(value)
+      body.field("amount", value)
     case 2:
       guard let value else { return writable = false }
-      body.key("contractId")
-      body.string(value)
+      body.field("contractId", value)
     case 3:
       guard let value else { return writable = false }
       body.key("tokenId")
       tokenId = quoted(value)
     case 4:
       guard let value else { return writable = false }
-      body.key("category")
-      body.string(value)
+      body.field("category", value)
     case 5:
       body.key("stakeholder")
       body.beginObject()

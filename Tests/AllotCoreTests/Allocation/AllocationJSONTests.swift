@@ -89,4 +89,39 @@ import Testing
       }
     }
   }
+
+  /// `field` and `string` write short values that need no escape in one piece (separator, key, quotes
+  /// and value gathered on the stack), and the rest as before: the same bytes either way, for values
+  /// around the 256-byte limit, with each character the fast check stops at, after a comma or not.
+  @Test func fieldsWrittenInOnePieceMatchTheGeneralPath() {
+    let specials = ["", "\"", "\\", "\n", "\u{1F}", "<", "\u{2028}", "\u{2026}", "é"]
+    for length in [0, 1, 7, 15, 16, 17, 63, 255, 256, 257, 300] {
+      for special in specials {
+        var value = String(repeating: "a", count: length)
+        if !special.isEmpty && length > 0 { value = special + value.dropFirst() }
+        for leadingValue in [false, true] {
+          var fast = JSONWriter()
+          fast.beginObject()
+          if leadingValue {
+            fast.field("first", "1")
+          }
+          fast.field("name", value)
+          var quoted: [UInt8] = []
+          JSONWriter.appendQuoted(value, to: &quoted)
+          fast.key("list")
+          fast.beginArray()
+          fast.string(value)
+          fast.string(value)
+          fast.endArray()
+          fast.endObject()
+          let expected =
+            "{" + (leadingValue ? "\"first\":\"1\"," : "") + "\"name\":"
+            + String(decoding: quoted, as: UTF8.self) + ",\"list\":["
+            + String(decoding: quoted, as: UTF8.self) + "," + String(decoding: quoted, as: UTF8.self) + "]}"
+          #expect(
+            String(decoding: fast.bytes, as: UTF8.self) == expected, "\(length) \(special) \(leadingValue)")
+        }
+      }
+    }
+  }
 }
