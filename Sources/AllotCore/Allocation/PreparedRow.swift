@@ -43,9 +43,39 @@ public struct PreparedRow: Sendable {
   public init(_ body: consuming ByteBody, batch: Int64, row: Int, random: UInt64) {
     var out: [UInt8] = []
     swap(&out, &body.bytes)
+    let digest = out.withUnsafeBytes { SHA256.hash($0) }
+    self.init(body: body, storage: consume out, digest: digest, batch: batch, row: row, random: random)
+  }
+
+  /// Two rows prepared as by `init(_:batch:row:random:)`, their fingerprints hashed together
+  /// (`SHA256.hashPair`, nearly twice as fast as one after the other).
+  public static func pair(
+    _ a: consuming ByteBody, row rowA: Int, random randomA: UInt64,
+    _ b: consuming ByteBody, row rowB: Int, random randomB: UInt64, batch: Int64
+  ) -> (PreparedRow, PreparedRow) {
+    var outA: [UInt8] = []
+    var outB: [UInt8] = []
+    swap(&outA, &a.bytes)
+    swap(&outB, &b.bytes)
+    let (digestA, digestB) = outA.withUnsafeBytes { ra in
+      outB.withUnsafeBytes { rb in SHA256.hashPair(ra, rb) }
+    }
+    return (
+      PreparedRow(body: a, storage: consume outA, digest: digestA, batch: batch, row: rowA, random: randomA),
+      PreparedRow(body: b, storage: consume outB, digest: digestB, batch: batch, row: rowB, random: randomB)
+    )
+  }
+
+  /// `out` (the body's bytes, taken from `body`) followed by the fingerprint (`digest` in hex), the
+  /// reference, the token and the wallet address.
+  private init(
+    body: borrowing ByteBody, storage: consuming [UInt8], digest: [UInt8], batch: Int64, row: Int,
+    random: UInt64
+  ) {
+    var out = consume storage
     let bodyCount = out.count
     out.reserveCapacity(bodyCount + Self.trailer)
-    Self.appendFingerprint(of: bodyCount, to: &out)
+    Hex.append(digest, to: &out)
     let fingerprintEnd = out.count
     RowReference.append(batch: batch, row: row, random: random, to: &out)
     let referenceEnd = out.count

@@ -83,14 +83,36 @@ enum ParallelCSVValidation {
         // Valid rows come back prepared: their body written from their bytes when they pass the
         // byte checks, else from the request `validate(row:)` builds.
         result.rows.reserveCapacity(4096)
+        // A row prepared from its bytes waits for the next such row, so that their fingerprints are
+        // hashed together (`PreparedRow.pair`); any other row, and the end of the chunk, lets it go
+        // first. Rows stay in order, and each draws its random number when it is read, as before.
+        var waitingRow: RowValidation? = nil
+        var waitingBody: ByteBody? = nil
+        var waitingRandom: UInt64 = 0
+        func flush() {
+          guard var r = waitingRow.take(), let body = waitingBody.take() else { return }
+          r.prepared = PreparedRow(consume body, batch: batch, row: r.rowNumber, random: waitingRandom)
+          result.rows.append(r)
+        }
         func check(_ record: CSVRecord) {
           if record.bytesAreText, let (valid, body) = v.prepareWithoutRequest(record.row) {
             var r = valid
             r.validWithoutRequest = false
-            r.prepared = PreparedRow(body, batch: batch, row: r.rowNumber, random: random.next())
+            let draw = random.next()
+            guard var first = waitingRow.take(), let firstBody = waitingBody.take() else {
+              waitingRow = r
+              waitingBody = body
+              waitingRandom = draw
+              return
+            }
+            (first.prepared, r.prepared) = PreparedRow.pair(
+              consume firstBody, row: first.rowNumber, random: waitingRandom, consume body, row: r.rowNumber,
+              random: draw, batch: batch)
+            result.rows.append(first)
             result.rows.append(r)
             return
           }
+          flush()
           var r = v.validate(row: record.sheetRow())
           if let request = r.allocation {
             r.prepared = PreparedRow(request, batch: batch, row: r.rowNumber, random: random.next())
@@ -100,6 +122,7 @@ enum ParallelCSVValidation {
         }
         try scanner.consumeRecords(job.bytes.bytes, check)
         try scanner.finishRecords(check)
+        flush()
       } else if requests {
         result.rows.reserveCapacity(4096)
         try scanner.consume(job.bytes.bytes) { result.rows.append(v.validate(row: $0)) }

@@ -116,6 +116,29 @@ import Testing
     }
   }
 
+  /// `hashPair` hashes two messages together block for block: each digest must be the message's own,
+  /// for pairs of equal lengths, of lengths a block or more apart, and past the stack limit.
+  @Test func pairsGiveEachMessagesOwnDigest() {
+    var random = SplitMix64(seed: 7)
+    let lengths = [0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 600, 640, 1000, 4096, 4097]
+    for la in lengths {
+      for lb in lengths {
+        let a = (0..<la).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let b = (0..<lb).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let expected = (
+          a.withUnsafeBytes { SHA256.hash($0, hardware: false) },
+          b.withUnsafeBytes { SHA256.hash($0, hardware: false) }
+        )
+        for hardware in [true, false] {
+          let pair = a.withUnsafeBytes { ra in
+            b.withUnsafeBytes { rb in SHA256.hashPair(ra, rb, hardware: hardware) }
+          }
+          #expect(pair.0 == expected.0 && pair.1 == expected.1, "\(la) \(lb) hardware \(hardware)")
+        }
+      }
+    }
+  }
+
   @Test func hardwarePathGivesTheKnownVectors() {
     #expect(
       Hex.encode(Array("abc".utf8).withUnsafeBytes { SHA256.hash($0, hardware: true) })
