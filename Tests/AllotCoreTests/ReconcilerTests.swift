@@ -94,6 +94,29 @@ private func category(_ r: ReconciliationResult, _ ref: String) -> Reconciliatio
     }
   }
 
+  /// Missing and not-yet-due payouts have their sentence written as bytes too: the same text.
+  @Test func reasonsOfUnpaidPayoutsAreTheSameAsBytes() {
+    let r = run(
+      [
+        pay("P1", w1, "2750.25", due: "2026-01-02"),
+        pay("P2", w2, "100", currency: "USDT", due: "2026-03-30"),
+        pay("P3", w2, "5", network: "base", due: "2026-03-24"),
+      ], [])
+    #expect(r.outcomes.map(\.category) == [.missing, .notYetDue, .notYetDue])
+    #expect(
+      r.reason(forExpected: 0)
+        == "no transaction pays 2750.25 USDC on ethereum to \(w1); due 2026-01-02, the 7-day window ended 2026-01-09, before 2026-03-31"
+    )
+    #expect(
+      r.reason(forExpected: 1)
+        == "no transaction yet; due 2026-03-30, the 7-day window runs until 2026-04-06, after 2026-03-31")
+    for e in r.expected.indices {
+      var bytes: [UInt8] = [1]
+      r.appendReason(forExpected: e, to: &bytes)
+      #expect(bytes == [1] + Array(r.reason(forExpected: e).utf8), "payout \(e)")
+    }
+  }
+
   @Test func partiallyPaidAndOverpaidByWallet() {
     let r = run(
       [pay("P1", w1, "1000"), pay("P2", w2, "1000")],

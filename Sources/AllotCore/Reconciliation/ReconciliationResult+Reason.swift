@@ -130,7 +130,42 @@ extension ReconciliationResult {
     if let t = singleCompletedTransaction(e) {
       return appendSingleCompletedReason(e, outcomes[e], t, to: &out)
     }
+    let category = outcomes[e].category
+    if category == .missing || category == .notYetDue {
+      return appendUnpaidReason(e, missing: category == .missing, to: &out)
+    }
     out.append(contentsOf: reason(forExpected: e).utf8)
+  }
+
+  /// The sentence of a `missing` or `not_yet_due` payout (the next most common after one completed
+  /// transaction), written as bytes: the same text as `reason(forExpected:)`.
+  private func appendUnpaidReason(_ e: Int, missing: Bool, to out: inout [UInt8]) {
+    func text(_ s: StaticString) {
+      out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+    func text(_ s: String) { TextScan.withBytes(s) { out.append(contentsOf: $0) } }
+    func day(_ d: CalendarDay) { d.withISOBytes { out.append(contentsOf: $0) } }
+    let due = expected[e].dueDate ?? settings.asOf
+    if missing {
+      text("no transaction pays ")
+      Self.appendFormatted(expected[e].amount, like: expected[e].amount, to: &out)
+      text(" ")
+      text(expected[e].currency)
+      text(" on ")
+      text(expected[e].network)
+      text(" to ")
+      text(expected[e].wallet)
+      text("; due ")
+    } else {
+      text("no transaction yet; due ")
+    }
+    day(due)
+    text(", the ")
+    text(String(settings.windowDays))
+    text(missing ? "-day window ended " : "-day window runs until ")
+    day(due.adding(days: settings.windowDays))
+    text(missing ? ", before " : ", after ")
+    day(settings.asOf)
   }
 
   /// The transaction of a payout matched (or within tolerance) by exactly one completed transaction and
