@@ -70,25 +70,33 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
   /// `description`'s UTF-8 bytes, for `body`: written on the stack for the usual years (0–9999), no
   /// `String` made (the reports write a due date on each of a million rows).
   public func withISOBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-    guard y >= 0 && y <= 9999 else { return TextScan.withBytes(description, body) }
-    let yy = Int(y)
-    let mm = Int(m)
-    let dd = Int(d)
     var words: (UInt64, UInt64) = (0, 0)
     return withUnsafeMutableBytes(of: &words) { raw in
       let b = raw.bindMemory(to: UInt8.self)
-      b[0] = UInt8(48 + yy / 1000)
-      b[1] = UInt8(48 + yy / 100 % 10)
-      b[2] = UInt8(48 + yy / 10 % 10)
-      b[3] = UInt8(48 + yy % 10)
-      b[4] = 45
-      b[5] = UInt8(48 + mm / 10 % 10)
-      b[6] = UInt8(48 + mm % 10)
-      b[7] = 45
-      b[8] = UInt8(48 + dd / 10 % 10)
-      b[9] = UInt8(48 + dd % 10)
+      guard writeISO(into: b.baseAddress!) else { return TextScan.withBytes(description, body) }
       return body(UnsafeBufferPointer(rebasing: b[0..<10]))
     }
+  }
+
+  /// Writes `description`'s ten bytes (`YYYY-MM-DD`) at `out` for the usual years (0–9999) and returns
+  /// true; false, with nothing written, for other years. Not generic, so that callers in other modules
+  /// (the report writers) call it without looking up generic metadata at run time for each row.
+  public func writeISO(into out: UnsafeMutablePointer<UInt8>) -> Bool {
+    guard y >= 0 && y <= 9999 else { return false }
+    let yy = Int(y)
+    let mm = Int(m)
+    let dd = Int(d)
+    out[0] = UInt8(48 + yy / 1000)
+    out[1] = UInt8(48 + yy / 100 % 10)
+    out[2] = UInt8(48 + yy / 10 % 10)
+    out[3] = UInt8(48 + yy % 10)
+    out[4] = 45
+    out[5] = UInt8(48 + mm / 10 % 10)
+    out[6] = UInt8(48 + mm % 10)
+    out[7] = 45
+    out[8] = UInt8(48 + dd / 10 % 10)
+    out[9] = UInt8(48 + dd % 10)
+    return true
   }
 
   public var description: String {

@@ -100,6 +100,16 @@ final class ByteSink: ByteOutput {
   @inline(__always)
   func rawText(_ s: String) { TextScan.withBytes(s) { append(contentsOf: $0) } }
 
+  /// `day` as `YYYY-MM-DD`, written in place; false, with nothing written, for a year outside
+  /// 0–9999 (the caller then writes `day.description` as the cell it is).
+  @inline(__always)
+  func isoDay(_ day: CalendarDay) -> Bool {
+    reserve(10)
+    guard day.writeISO(into: base + count) else { return false }
+    count += 10
+    return true
+  }
+
   /// A non-negative or negative integer in decimal.
   func int(_ value: Int) {
     if value < 0 {

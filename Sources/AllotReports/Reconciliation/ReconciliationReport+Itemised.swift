@@ -102,7 +102,8 @@ extension ReconciliationReport {
         csv.byte(44)
         csv.csvText(p.pointee.network)
         csv.byte(44)
-        if let day = p.pointee.dueDate { day.withISOBytes { csv.csvText($0) } }
+        // An ISO date needs no quotes and starts with a digit; another year is a text cell.
+        if let day = p.pointee.dueDate, !csv.isoDay(day) { csv.csvText(day.description) }
         csv.byte(44)
         csv.csvNumber(expectedAmount)
         csv.byte(44)
@@ -141,7 +142,7 @@ extension ReconciliationReport {
         json.raw(",\"dueDate\":")
         if let day = p.pointee.dueDate {
           json.byte(34)
-          day.withISOBytes { json.append(contentsOf: $0) }
+          if !json.isoDay(day) { json.rawText(day.description) }
           json.byte(34)
         } else {
           json.raw("null")
