@@ -276,6 +276,14 @@ private func byteTables(_ rows: [[String]]) -> (PayoutTable, TransactionTable) {
       #expect(day.withISOBytes { String(decoding: $0, as: UTF8.self) } == day.description)
       #expect(day.withISOBytes { CalendarDay(isoBytes: $0) } == day)
     }
+    // Beyond year 9999 the ten bytes do not hold the date: `writeISO` declines, `withISOBytes` falls back.
+    let far = CalendarDay(year: 9999, month: 12, day: 31)!.adding(days: 1)
+    var bytes = [UInt8](repeating: 0, count: 10)
+    #expect(!bytes.withUnsafeMutableBufferPointer { far.writeISO(into: $0.baseAddress!) })
+    #expect(bytes == [UInt8](repeating: 0, count: 10))
+    #expect(far.withISOBytes { String(decoding: $0, as: UTF8.self) } == far.description)
+    #expect(bytes.withUnsafeMutableBufferPointer { d.writeISO(into: $0.baseAddress!) })
+    #expect(String(decoding: bytes, as: UTF8.self) == "2026-03-09")
   }
 
   @Test func toleranceAndWindowParsing() {
