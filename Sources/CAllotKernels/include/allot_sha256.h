@@ -4,6 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/// SHA-256's 64 round constants (FIPS 180-4, 4.2.2), for the portable block function too.
+const uint32_t *allot_sha256_round_constants(void);
+
 /// 1 when this CPU has the x86 SHA extensions (and SSSE3 and SSE4.1), else 0. Always 0 off x86-64.
 int allot_sha256_hardware_available(void);
 
