@@ -17,7 +17,7 @@ public enum SWARBytes {
   /// Bytes `from..<to` of `raw` (one to seven of them) as one word, first byte lowest. When the buffer
   /// holds eight bytes or more, the eight that end it are loaded and shifted down, without a branch on
   /// the count (which varies from value to value and would be mispredicted).
-  @inlinable
+  @inlinable @inline(__always)
   public static func tail(_ raw: UnsafeRawPointer, from: Int, to n: Int) -> UInt64 {
     if n >= 8 { return load(raw, n - 8) >> UInt64(8 * (8 - (n - from))) }
     var i = from
