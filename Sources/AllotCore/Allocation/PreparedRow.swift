@@ -48,7 +48,7 @@ public struct PreparedRow: Sendable {
   }
 
   /// Two rows prepared as by `init(_:batch:row:random:)`, their fingerprints hashed together
-  /// (`SHA256.hashPair`, nearly twice as fast as one after the other).
+  /// (`SHA256.hashPair`: faster than one after the other).
   public static func pair(
     _ a: consuming ByteBody, row rowA: Int, random randomA: UInt64,
     _ b: consuming ByteBody, row rowB: Int, random randomB: UInt64, batch: Int64

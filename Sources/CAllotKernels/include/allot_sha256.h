@@ -14,8 +14,8 @@ int allot_sha256_hardware_available(void);
 /// updating `state` (H0…H7 in order). Call only when `allot_sha256_hardware_available()` returned 1.
 void allot_sha256_hardware_blocks(uint32_t state[8], const uint8_t *data, size_t blocks);
 
-/// `allot_sha256_hardware_blocks` on two messages at once (`blocks` blocks of each), interleaved:
-/// nearly twice the throughput of one message at a time. Same precondition.
+/// `allot_sha256_hardware_blocks` on two messages at once (`blocks` blocks of each), interleaved, which
+/// keeps the SHA unit busier than one message at a time. Same precondition.
 void allot_sha256_hardware_blocks_x2(uint32_t state_a[8], const uint8_t *data_a, uint32_t state_b[8],
                                      const uint8_t *data_b, size_t blocks);
 
