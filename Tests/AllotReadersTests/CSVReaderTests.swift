@@ -266,6 +266,52 @@ struct CSVReaderTests {
     }
   }
 
+  /// Random texts of a few kilobytes (quoted and unquoted cells, doubled quotes, text after a closing
+  /// quote, CR, LF and CRLF, in and out of quotes): the same rows (or error) whole as in chunks of any
+  /// size.
+  /// Chunks shorter than 64 bytes are searched byte by byte and longer ones in 64-byte blocks
+  /// (`ByteScan.csvMasks`), so this compares the two, with fields across every block boundary.
+  @Test(arguments: [UInt8(ascii: ","), UInt8(ascii: ";"), 9])
+  func blockSearchAndByteSearchReadAlike(delimiter: UInt8) throws {
+    var random = SplitMix64(seed: UInt64(delimiter))
+    let d = String(UnicodeScalar(delimiter))
+    let pieces = [
+      "a", "bc", "12.5", "\"", "\"\"", "\r", "\n", "\r\n", d, d, d, " ", "é", "\"q,\r\nx\"\"y\"", "\"z\"t",
+    ]
+    for round in 0..<12 {
+      var text = ""
+      while text.utf8.count < 2_000 + 300 * round { text += pieces.randomElement(using: &random)! }
+      text += "\"\n"  // closes a quote left open
+      let bytes = Array(text.utf8)
+      /// The rows, or the error (an unterminated quote is one possible ending).
+      func parse(chunk: Int) -> Result<[SheetRow], ReaderError> {
+        var scanner = CSVRecordScanner(delimiter: delimiter, fileName: "t.csv")
+        var rows: [SheetRow] = []
+        var i = 0
+        do {
+          while i < bytes.count {
+            let end = min(bytes.count, i + chunk)
+            try bytes[i..<end].withUnsafeBytes { try scanner.consume($0) { rows.append($0) } }
+            i = end
+          }
+          try scanner.finish { rows.append($0) }
+        } catch let error as ReaderError {
+          return .failure(error)
+        } catch {
+          Issue.record("unexpected error \(error)")
+        }
+        return .success(rows)
+      }
+      let whole = parse(chunk: bytes.count)
+      if case .success(let rows) = whole { #expect(rows.count > 10) }
+      for chunk in [1, 2, 5, 13, 64, 65, 200] {
+        let part = parse(chunk: chunk)
+        #expect(
+          "\(part)" == "\(whole)", "round \(round), chunk size \(chunk)")
+      }
+    }
+  }
+
   /// `readChunks` cuts on record boundaries with the right first rows: parsing each chunk with its
   /// own scanner gives exactly what `readRows` gives.
   @Test func readChunksMatchesReadRows() throws {
