@@ -40,12 +40,6 @@ extension SHA256 {
     }
   }
 
-  private typealias State = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
-
-  private static let initialState: State = (
-    0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
-  )
-
   /// The length of `count` bytes once padded: the message, 0x80, zeros, and its bit length in 8 bytes,
   /// to a whole number of blocks.
   private static func paddedCount(_ count: Int) -> Int { (count + 9 + 63) / 64 * 64 }
@@ -61,20 +55,5 @@ extension SHA256 {
     (out + n + 1).initialize(repeating: 0, count: total - 8 - (n + 1))
     let bits = UInt64(n) &* 8
     for i in 0..<8 { out[total - 1 - i] = UInt8(truncatingIfNeeded: bits >> UInt64(8 * i)) }
-  }
-
-  private static func digestBytes(_ state: State) -> [UInt8] {
-    [UInt8](unsafeUninitializedCapacity: 32) { out, count in
-      withUnsafeBytes(of: state) { words in
-        for i in 0..<8 {
-          let word = words.load(fromByteOffset: 4 * i, as: UInt32.self)
-          out[4 * i] = UInt8(truncatingIfNeeded: word >> 24)
-          out[4 * i + 1] = UInt8(truncatingIfNeeded: word >> 16)
-          out[4 * i + 2] = UInt8(truncatingIfNeeded: word >> 8)
-          out[4 * i + 3] = UInt8(truncatingIfNeeded: word)
-        }
-      }
-      count = 32
-    }
   }
 }

@@ -9,14 +9,14 @@ public struct SHA256: Sendable {
   /// Whether this CPU has the SHA extensions the hardware block function needs.
   public static let hardwareAvailable: Bool = allot_sha256_hardware_available() == 1
 
-  private var h0: UInt32 = 0x6a09_e667
-  private var h1: UInt32 = 0xbb67_ae85
-  private var h2: UInt32 = 0x3c6e_f372
-  private var h3: UInt32 = 0xa54f_f53a
-  private var h4: UInt32 = 0x510e_527f
-  private var h5: UInt32 = 0x9b05_688c
-  private var h6: UInt32 = 0x1f83_d9ab
-  private var h7: UInt32 = 0x5be0_cd19
+  private var h0: UInt32 = SHA256.initialState.0
+  private var h1: UInt32 = SHA256.initialState.1
+  private var h2: UInt32 = SHA256.initialState.2
+  private var h3: UInt32 = SHA256.initialState.3
+  private var h4: UInt32 = SHA256.initialState.4
+  private var h5: UInt32 = SHA256.initialState.5
+  private var h6: UInt32 = SHA256.initialState.6
+  private var h7: UInt32 = SHA256.initialState.7
   /// Bytes of an incomplete block (fewer than 64).
   private var pending: [UInt8] = []
   private var totalBytes: UInt64 = 0
@@ -118,15 +118,27 @@ public struct SHA256: Sendable {
   }
 
   /// The state as the 32-byte digest.
-  private func digest() -> [UInt8] {
-    let state = (h0, h1, h2, h3, h4, h5, h6, h7)
-    return [UInt8](unsafeUninitializedCapacity: 32) { out, count in
-      for i in 0..<8 {
-        let word = withUnsafeBytes(of: state) { $0.load(fromByteOffset: 4 * i, as: UInt32.self) }
-        out[4 * i] = UInt8(truncatingIfNeeded: word >> 24)
-        out[4 * i + 1] = UInt8(truncatingIfNeeded: word >> 16)
-        out[4 * i + 2] = UInt8(truncatingIfNeeded: word >> 8)
-        out[4 * i + 3] = UInt8(truncatingIfNeeded: word)
+  private func digest() -> [UInt8] { Self.digestBytes((h0, h1, h2, h3, h4, h5, h6, h7)) }
+
+  /// H0…H7 in order.
+  typealias State = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+
+  /// The initial hash value (FIPS 180-4, 5.3.3).
+  static let initialState: State = (
+    0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
+  )
+
+  /// The digest of a final state: its eight words big-endian.
+  static func digestBytes(_ state: State) -> [UInt8] {
+    [UInt8](unsafeUninitializedCapacity: 32) { out, count in
+      withUnsafeBytes(of: state) { words in
+        for i in 0..<8 {
+          let word = words.load(fromByteOffset: 4 * i, as: UInt32.self)
+          out[4 * i] = UInt8(truncatingIfNeeded: word >> 24)
+          out[4 * i + 1] = UInt8(truncatingIfNeeded: word >> 16)
+          out[4 * i + 2] = UInt8(truncatingIfNeeded: word >> 8)
+          out[4 * i + 3] = UInt8(truncatingIfNeeded: word)
+        }
       }
       count = 32
     }
