@@ -46,14 +46,11 @@ extension SHA256 {
 
   /// Writes `message` padded (FIPS 180-4, 5.1.1) at `out`, `paddedCount(message.count)` bytes.
   private static func pad(_ message: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>) {
-    let n = message.count
-    let total = paddedCount(n)
-    if n > 0, let source = message.baseAddress {
-      UnsafeMutableRawPointer(out).copyMemory(from: source, byteCount: n)
+    let whole = message.count / 64 * 64
+    if whole > 0, let source = message.baseAddress {
+      UnsafeMutableRawPointer(out).copyMemory(from: source, byteCount: whole)
     }
-    out[n] = 0x80
-    (out + n + 1).initialize(repeating: 0, count: total - 8 - (n + 1))
-    let bits = UInt64(n) &* 8
-    for i in 0..<8 { out[total - 1 - i] = UInt8(truncatingIfNeeded: bits >> UInt64(8 * i)) }
+    _ = padTail(
+      UnsafeRawBufferPointer(rebasing: message[whole...]), messageLength: message.count, into: out + whole)
   }
 }

@@ -46,20 +46,31 @@ public struct SHA256: Sendable {
     var h = SHA256(hardware: hardware)
     let whole = buffer.count / 64
     if whole > 0, let base = buffer.baseAddress { h.compress(base, blocks: whole) }
-    let rest = buffer.count - whole * 64
-    let bitLength = UInt64(buffer.count) &* 8
+    let done = whole * 64
     return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
-      if rest > 0, let base = buffer.baseAddress {
-        UnsafeMutableRawBufferPointer(tail).copyMemory(
-          from: UnsafeRawBufferPointer(start: base + whole * 64, count: rest))
-      }
-      tail[rest] = 0x80
-      let padded = rest < 56 ? 64 : 128
-      for i in (rest + 1)..<(padded - 8) { tail[i] = 0 }
-      for i in 0..<8 { tail[padded - 1 - i] = UInt8(truncatingIfNeeded: bitLength >> UInt64(8 * i)) }
+      let last = UnsafeRawBufferPointer(rebasing: buffer[done...])
+      let padded = padTail(last, messageLength: buffer.count, into: tail.baseAddress!)
       h.compress(UnsafeRawPointer(tail.baseAddress!), blocks: padded / 64)
       return h.digest()
     }
+  }
+
+  /// Writes the message's last `tail.count` bytes (fewer than 64) at `out`, then the padding (FIPS
+  /// 180-4, 5.1.1: 0x80, zeros, the message's length in bits) of a `messageLength`-byte message; returns
+  /// the bytes written, 64 or 128. `out` must have room for 128.
+  static func padTail(
+    _ tail: UnsafeRawBufferPointer, messageLength: Int, into out: UnsafeMutablePointer<UInt8>
+  ) -> Int {
+    let rest = tail.count
+    if rest > 0, let base = tail.baseAddress {
+      UnsafeMutableRawPointer(out).copyMemory(from: base, byteCount: rest)
+    }
+    out[rest] = 0x80
+    let padded = rest < 56 ? 64 : 128
+    (out + rest + 1).initialize(repeating: 0, count: padded - 8 - (rest + 1))
+    let bitLength = UInt64(messageLength) &* 8
+    for i in 0..<8 { out[padded - 1 - i] = UInt8(truncatingIfNeeded: bitLength >> UInt64(8 * i)) }
+    return padded
   }
 
   /// The digest of `bytes` as 64 lower-case hex digits.
@@ -103,15 +114,12 @@ public struct SHA256: Sendable {
 
   /// Pads, processes the last block(s) and returns the 32-byte digest. The hasher should not be reused.
   public mutating func finalize() -> [UInt8] {
-    let bitLength = totalBytes &* 8
-    var tail = pending
-    tail.append(0x80)
-    while tail.count % 64 != 56 { tail.append(0) }
-    for shift in stride(from: 56, through: 0, by: -8) {
-      tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
-    }
-    tail.withUnsafeBytes { block in
-      if let p = block.baseAddress { compress(p, blocks: block.count / 64) }
+    let length = Int(truncatingIfNeeded: totalBytes)
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
+      let padded = pending.withUnsafeBytes {
+        Self.padTail($0, messageLength: length, into: tail.baseAddress!)
+      }
+      compress(UnsafeRawPointer(tail.baseAddress!), blocks: padded / 64)
     }
     pending.removeAll()
     return digest()

@@ -21,6 +21,29 @@ typedef struct {
   uint64_t quotes;
 } allot_csv_masks;
 
+/// The masks of the `count` bytes at `p` (at most 64: the end of a buffer); higher bits are clear.
+static inline allot_csv_masks allot_csv_masks_tail(const uint8_t *p, size_t count, uint8_t delimiter) {
+  allot_csv_masks m = {0, 0};
+  for (size_t k = 0; k < count && k < 64; k++) {
+    const uint8_t b = p[k];
+    if (b == delimiter || b == 10 || b == 13 || b == 0) m.ends |= (uint64_t)1 << k;
+    if (b == 34 || b == 0) m.quotes |= (uint64_t)1 << k;
+  }
+  return m;
+}
+
+/// The record-boundary masks (see `allot_line_masks64`) of the `count` bytes at `p` (at most 64); higher
+/// bits are clear.
+static inline allot_csv_masks allot_line_masks_tail(const uint8_t *p, size_t count) {
+  allot_csv_masks m = {0, 0};
+  for (size_t k = 0; k < count && k < 64; k++) {
+    const uint8_t b = p[k];
+    if (b == 10 || b == 13) m.ends |= (uint64_t)1 << k;
+    if (b == 34) m.quotes |= (uint64_t)1 << k;
+  }
+  return m;
+}
+
 /// The masks of the 64 bytes at `p` (all 64 must be readable).
 static inline allot_csv_masks allot_csv_masks64(const uint8_t *p, uint8_t delimiter) {
   allot_csv_masks m = {0, 0};
@@ -40,23 +63,8 @@ static inline allot_csv_masks allot_csv_masks64(const uint8_t *p, uint8_t delimi
     m.quotes |= (uint64_t)(uint16_t)_mm_movemask_epi8(qq) << (16 * k);
   }
 #else
-  for (int k = 0; k < 64; k++) {
-    const uint8_t b = p[k];
-    if (b == delimiter || b == 10 || b == 13 || b == 0) m.ends |= (uint64_t)1 << k;
-    if (b == 34 || b == 0) m.quotes |= (uint64_t)1 << k;
-  }
+  m = allot_csv_masks_tail(p, 64, delimiter);
 #endif
-  return m;
-}
-
-/// The masks of the `count` bytes at `p` (fewer than 64: the end of a buffer); higher bits are clear.
-static inline allot_csv_masks allot_csv_masks_tail(const uint8_t *p, size_t count, uint8_t delimiter) {
-  allot_csv_masks m = {0, 0};
-  for (size_t k = 0; k < count && k < 64; k++) {
-    const uint8_t b = p[k];
-    if (b == delimiter || b == 10 || b == 13 || b == 0) m.ends |= (uint64_t)1 << k;
-    if (b == 34 || b == 0) m.quotes |= (uint64_t)1 << k;
-  }
   return m;
 }
 
@@ -75,23 +83,8 @@ static inline allot_csv_masks allot_line_masks64(const uint8_t *p) {
     m.quotes |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, q)) << (16 * k);
   }
 #else
-  for (int k = 0; k < 64; k++) {
-    const uint8_t b = p[k];
-    if (b == 10 || b == 13) m.ends |= (uint64_t)1 << k;
-    if (b == 34) m.quotes |= (uint64_t)1 << k;
-  }
+  m = allot_line_masks_tail(p, 64);
 #endif
-  return m;
-}
-
-/// `allot_line_masks64` of the `count` bytes at `p` (fewer than 64); higher bits are clear.
-static inline allot_csv_masks allot_line_masks_tail(const uint8_t *p, size_t count) {
-  allot_csv_masks m = {0, 0};
-  for (size_t k = 0; k < count && k < 64; k++) {
-    const uint8_t b = p[k];
-    if (b == 10 || b == 13) m.ends |= (uint64_t)1 << k;
-    if (b == 34) m.quotes |= (uint64_t)1 << k;
-  }
   return m;
 }
 
