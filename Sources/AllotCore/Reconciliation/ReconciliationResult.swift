@@ -29,6 +29,9 @@ public struct ExpectedOutcome: Sendable, Hashable {
   public var peer: Int32
   var linkStart: Int32
   var linkCount: Int32
+
+  /// Where this payout's linked transactions are in the result's links (`withLinks`).
+  public var linkRange: Range<Int> { Int(linkStart)..<Int(linkStart + linkCount) }
 }
 
 /// A transaction no expected payout took.
@@ -128,8 +131,14 @@ public struct ReconciliationResult: Sendable {
 
   /// The transactions linked to expected payout `index`, ordered by (time, id).
   public func linkedTransactions(_ index: Int) -> ArraySlice<Int32> {
-    let o = outcomes[index]
-    return links[Int(o.linkStart)..<Int(o.linkStart + o.linkCount)]
+    links[outcomes[index].linkRange]
+  }
+
+  /// `body` with every payout's linked transactions (indices into `transactions`), a payout's at its
+  /// outcome's `linkRange`: for readers of many payouts on several threads, which a slice per payout
+  /// would have retain and release the same storage from every core.
+  public func withLinks<R>(_ body: (UnsafeBufferPointer<Int32>) throws -> R) rethrows -> R {
+    try links.withUnsafeBufferPointer(body)
   }
 
   public func count(_ category: ReconciliationCategory) -> Int { categoryCounts[category.index] }

@@ -22,8 +22,8 @@ extension ReconciliationReport {
       let c = ByteSink(capacity: range.count * 240)
       let j = ByteSink(capacity: range.count * 520)
       var scratch = RowScratch()
-      result.expected.withUnsafeBufferPointer { payouts in
-        for e in range { renderExpected(e, payouts.baseAddress! + e, csv: c, json: j, scratch: &scratch) }
+      withTables { tables in
+        for e in range { renderExpected(e, tables, csv: c, json: j, scratch: &scratch) }
       }
       return (c, j)
     } write: { (c: ByteSink, j: ByteSink) throws(ReportError) in
@@ -57,8 +57,34 @@ extension ReconciliationReport {
   /// One line of `reconciliation.csv` and one element of the JSON `expected` array.
   func renderExpected(_ e: Int, csv: ByteSink, json: ByteSink) {
     var scratch = RowScratch()
+    withTables { renderExpected(e, $0, csv: csv, json: json, scratch: &scratch) }
+  }
+
+  /// The result's arrays that a row of `reconciliation.csv` reads, as buffers: a slice of `links` (or
+  /// an element read through the array) retains and releases the array's storage, and every thread
+  /// rendering does so on the same storage, whose reference count then moves from core to core.
+  struct Tables {
+    let payouts: UnsafeBufferPointer<ExpectedPayout>
+    let outcomes: UnsafeBufferPointer<ExpectedOutcome>
+    let links: UnsafeBufferPointer<Int32>
+    let transactions: UnsafeBufferPointer<MagmaTransaction>
+
+    /// The transactions linked to payout `e`, as indices into `transactions`.
+    @inline(__always)
+    func linked(_ e: Int) -> UnsafeBufferPointer<Int32> {
+      UnsafeBufferPointer(rebasing: links[outcomes[e].linkRange])
+    }
+  }
+
+  func withTables<R>(_ body: (Tables) -> R) -> R {
     result.expected.withUnsafeBufferPointer { payouts in
-      renderExpected(e, payouts.baseAddress! + e, csv: csv, json: json, scratch: &scratch)
+      result.outcomes.withUnsafeBufferPointer { outcomes in
+        result.withLinks { links in
+          result.transactions.withUnsafeBufferPointer { transactions in
+            body(Tables(payouts: payouts, outcomes: outcomes, links: links, transactions: transactions))
+          }
+        }
+      }
     }
   }
 
@@ -68,17 +94,19 @@ extension ReconciliationReport {
     let amounts = ByteSink(capacity: 96)
   }
 
-  /// `renderExpected(_:csv:json:)` reading the payout in place, through a pointer into the array: a
-  /// copy of it (which the compiler made for a `borrowing` parameter) retains and releases each of its
-  /// texts, for each of a million payouts.
+  /// `renderExpected(_:csv:json:)` reading the payout, its outcome and its transactions in place, through
+  /// `tables`: a copy of the payout (which the compiler made for a `borrowing` parameter) retains and
+  /// releases each of its texts, for each of a million payouts.
   private func renderExpected(
-    _ e: Int, _ p: UnsafePointer<ExpectedPayout>, csv: ByteSink, json: ByteSink, scratch: inout RowScratch
+    _ e: Int, _ tables: Tables, csv: ByteSink, json: ByteSink, scratch: inout RowScratch
   ) {
     scratch.reason.removeAll(keepingCapacity: true)
     result.appendReason(forExpected: e, to: &scratch.reason)
     let reason = scratch.reason
-    let o = result.outcomes[e]
-    let linked = result.linkedTransactions(e)
+    let p = tables.payouts.baseAddress! + e
+    let o = tables.outcomes[e]
+    let linked = tables.linked(e)
+    let transactions = tables.transactions.baseAddress!
     let amounts = scratch.amounts
     amounts.removeAll()
     amounts.decimal(p.pointee.amount)
@@ -116,12 +144,12 @@ extension ReconciliationReport {
         if let rule = o.rule { csv.rawText(rule.rawValue) }
         csv.byte(44)
         if linked.count == 1 {
-          csv.csvText(result.transactions[Int(linked[linked.startIndex])].id)
+          csv.csvText((transactions + Int(linked[0])).pointee.id)
         } else {
           var ids = ""
           for (k, t) in linked.enumerated() {
             if k > 0 { ids += " " }
-            ids += result.transactions[Int(t)].id
+            ids += (transactions + Int(t)).pointee.id
           }
           csv.csvText(ids)
         }
@@ -162,7 +190,7 @@ extension ReconciliationReport {
         json.raw(",\"transactionIds\":[")
         for (k, t) in linked.enumerated() {
           if k > 0 { json.byte(44) }
-          json.jsonString(result.transactions[Int(t)].id)
+          json.jsonString((transactions + Int(t)).pointee.id)
         }
         json.raw("],\"reason\":")
         json.jsonString(reasonBytes)
