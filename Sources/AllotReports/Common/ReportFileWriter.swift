@@ -85,27 +85,15 @@ public final class ReportFileWriter {
     if buffer.count >= Self.capacity { try flush() }
   }
 
-  /// Appends a rendered slice (flushing first when the buffer would grow past its capacity; a large
-  /// slice is written straight through).
+  /// Appends a rendered slice: what the buffer holds goes on first, then the slice itself, copied once
+  /// (into the staging block) rather than through the buffer as well.
   func write(_ sink: ByteSink) throws(ReportError) {
+    try flush()
     var failure: ReportError?
     sink.withBytes { u in
-      do throws(ReportError) { try write(buffer: u) } catch { failure = error }
+      do throws(ReportError) { try emit(UnsafeRawBufferPointer(u)) } catch { failure = error }
     }
     if let failure { throw failure }
-  }
-
-  private func write(buffer bytes: UnsafeBufferPointer<UInt8>) throws(ReportError) {
-    if buffer.count + bytes.count <= Self.capacity {
-      buffer.append(contentsOf: bytes)
-      return
-    }
-    try flush()
-    if bytes.count < Self.capacity {
-      buffer.append(contentsOf: bytes)
-    } else {
-      try emit(UnsafeRawBufferPointer(bytes))
-    }
   }
 
   /// Sends `raw` on, through the staging block where direct I/O exists. The block fills from the
