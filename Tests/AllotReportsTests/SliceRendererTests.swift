@@ -1,3 +1,4 @@
+import Dispatch
 import Testing
 
 @testable import AllotReports
@@ -56,6 +57,36 @@ struct SliceRendererTests {
     }
     #expect(ordered)
     #expect(done == 2_000)
+  }
+
+  /// Renderers faster than the writer stay at most `ahead` slices in front of it (the memory bound),
+  /// and a slice that renders slowly holds up only the writing, not the other renderers.
+  @Test func renderingStaysAFewSlicesAheadOfTheWriter() throws {
+    final class Counts: @unchecked Sendable {
+      let lock = DispatchSemaphore(value: 1)
+      var started = 0
+      var written = 0
+      var mostAhead = 0
+    }
+    let counts = Counts()
+    var order: [Int] = []
+    try SliceRenderer.run(count: 400, sliceRows: 1) { range in
+      counts.lock.wait()
+      counts.started += 1
+      counts.mostAhead = max(counts.mostAhead, counts.started - counts.written)
+      counts.lock.signal()
+      if range.lowerBound % 50 == 7 { usleep(3_000) }
+      return range.lowerBound
+    } write: { (index: Int) throws(ReportError) in
+      usleep(100)
+      order.append(index)
+      counts.lock.wait()
+      counts.written += 1
+      counts.lock.signal()
+    }
+    #expect(order == Array(0..<400))
+    #expect(counts.mostAhead <= SliceRenderer.ahead(renderers: SliceRenderer.cores))
+    #expect(counts.mostAhead > 1)
   }
 
   /// Many short runs, each ending just as its writer signals that the last batch is written: the run

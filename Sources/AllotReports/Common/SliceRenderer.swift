@@ -6,12 +6,20 @@ import Dispatch
   import Darwin
 #endif
 
-/// Renders rows `0..<count` in slices on every core and hands the slices to `write` in row order. The
-/// writing runs on a thread of its own while the next batch renders: `write` mostly waits for the disk
-/// (the report files are written with O_DIRECT), and a core held by a waiting writer would leave only
-/// the others to render. Memory stays at about three batches: one rendering, one waiting, one writing.
+/// Renders rows `0..<count` in slices on every core and hands the slices to `write` in row order, on a
+/// thread of its own: `write` mostly waits for the disk (the report files are written with O_DIRECT),
+/// and a core held by a waiting writer would leave only the others to render.
+///
+/// A pipeline, not batches: each renderer takes the next slice as soon as it has finished one, and the
+/// writer writes each slice as soon as the ones before it are written. Batches separated by a barrier
+/// (every core rendering a batch, then waiting for the slowest slice and for the writer) left a core idle
+/// a third of the time on two cores. Memory stays bounded: a slice is started only while fewer than
+/// `ahead` slices are rendered or rendering and not yet written.
 enum SliceRenderer {
   static var cores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+  /// At most this many slices are rendering or rendered and not yet written.
+  static func ahead(renderers: Int) -> Int { max(4, renderers * 4) }
 
   static func run<Output>(
     count: Int, sliceRows: Int, render: (Range<Int>) -> Output,
@@ -22,39 +30,18 @@ enum SliceRenderer {
       if count > 0 { try write(render(0..<count)) }
       return
     }
-    let batch = min(16, cores * 2)
+    let renderers = min(cores, slices)
+    let ahead = Self.ahead(renderers: renderers)
     let result: Result<Void, ReportError> = withoutActuallyEscaping(render) { render in
       withoutActuallyEscaping(write) { write in
-        let state = State(render: render, write: write)
+        let state = State(slices: slices, ahead: ahead, render: render, write: write)
         let writer = DispatchQueue(label: "allot.report-writer")
-        // Signalled when the writer has no batch: at most one batch is written at a time.
-        let idle = DispatchSemaphore(value: 1)
-        var next = 0
-        while next < slices {
-          let end = min(slices, next + batch)
-          state.start(first: next, count: end - next)
-          DispatchQueue.concurrentPerform(iterations: end - next) { k in
-            let start = (state.first + k) * sliceRows
-            state.store(k, state.render(start..<min(count, start + sliceRows)))
-          }
-          idle.wait()
-          if let failure = state.failure {
-            idle.signal()
-            writer.sync {}
-            return .failure(failure)
-          }
-          state.finishBatch()
-          writer.async {
-            state.writePending()
-            idle.signal()
-          }
-          next = end
+        writer.async { state.writeAll() }
+        DispatchQueue.concurrentPerform(iterations: renderers) { _ in
+          state.renderUntilDone(count: count, sliceRows: sliceRows)
         }
         // `write` must not be called, nor `state` (which holds it) be kept, once `run` returns: wait for
-        // the last batch, then for the writer to have let go of its block (a semaphore, for its part,
-        // must be back at its initial value when it is released).
-        idle.wait()
-        idle.signal()
+        // the writer to have let go of its block.
         writer.sync {}
         return state.failure.map { .failure($0) } ?? .success(())
       }
@@ -62,54 +49,93 @@ enum SliceRenderer {
     try result.get()
   }
 
-  /// What the threads share: each slot is written by one renderer, `pending` is set by the loop while
-  /// the writer is idle and read by the writer, `failure` is set by the writer and read by the loop
-  /// after the writer signalled.
+  /// What the threads share. A slice's slot (`index % ahead`) is written by the renderer that took the
+  /// slice and read by the writer after the slot's `ready` signal; `next` and `stopped` are read and
+  /// written under `lock`; `failure` is set by the writer before it sets `stopped`.
   private final class State<Output>: @unchecked Sendable {
     let render: (Range<Int>) -> Output
     let write: (Output) throws(ReportError) -> Void
-    private(set) var slots = UnsafeMutableBufferPointer<Output?>(start: nil, count: 0)
-    private var pending: [Output] = []
-    var first = 0
+    let slices: Int
+    let ahead: Int
+    private let slots: UnsafeMutableBufferPointer<Output?>
+    /// Signalled by a renderer when the slot holds its slice.
+    private let ready: [DispatchSemaphore]
+    /// How many more slices may be started: taken by a renderer before it takes a slice, given back by
+    /// the writer once a slice is written.
+    private let room: DispatchSemaphore
+    private let lock = DispatchSemaphore(value: 1)
+    private var next = 0
+    private var stopped = false
     var failure: ReportError? = nil
 
-    deinit {
-      if slots.baseAddress != nil {
-        slots.deinitialize()
-        slots.deallocate()
-      }
-    }
-
-    init(render: @escaping (Range<Int>) -> Output, write: @escaping (Output) throws(ReportError) -> Void) {
+    init(
+      slices: Int, ahead: Int, render: @escaping (Range<Int>) -> Output,
+      write: @escaping (Output) throws(ReportError) -> Void
+    ) {
+      self.slices = slices
+      self.ahead = ahead
       self.render = render
       self.write = write
-    }
-
-    func start(first: Int, count: Int) {
-      self.first = first
-      slots = .allocate(capacity: count)
+      slots = .allocate(capacity: ahead)
       slots.initialize(repeating: nil)
+      ready = (0..<ahead).map { _ in DispatchSemaphore(value: 0) }
+      room = DispatchSemaphore(value: ahead)
     }
 
-    /// Called concurrently for distinct `k`: only reads `slots` (the pointer), writes one element.
-    func store(_ k: Int, _ output: Output) { slots[k] = output }
-
-    /// On the writer's thread: writes the batch handed over by `finishBatch()`, then lets it go.
-    func writePending() {
-      do throws(ReportError) {
-        for output in pending { try write(output) }
-      } catch {
-        failure = error
-      }
-      pending = []
-    }
-
-    /// Hands the rendered batch to the writer (call only while the writer is idle).
-    func finishBatch() {
-      pending = slots.map { $0! }
+    /// Every semaphore is back at its initial value by now (libdispatch traps otherwise): each slice
+    /// started took room and was signalled ready once, and the writer waited for it and gave the room
+    /// back, written or (after a failure) dropped.
+    deinit {
       slots.deinitialize()
       slots.deallocate()
-      slots = UnsafeMutableBufferPointer(start: nil, count: 0)
+    }
+
+    /// One renderer: takes slices in order until there are none left (or the writer failed). Taking
+    /// room before the index keeps the slices that hold room the lowest ones not yet written, so the
+    /// writer always gets the slice it waits for.
+    func renderUntilDone(count: Int, sliceRows: Int) {
+      while true {
+        room.wait()
+        lock.wait()
+        let index = next
+        let done = stopped || index >= slices
+        if !done { next += 1 }
+        lock.signal()
+        if done {
+          room.signal()  // for the next renderer to see the end too
+          return
+        }
+        let start = index * sliceRows
+        slots[index % ahead] = render(start..<min(count, start + sliceRows))
+        ready[index % ahead].signal()
+      }
+    }
+
+    /// The writer: every slice in order, then done; on a failed write, stops the renderers (slices
+    /// already started still finish, and are dropped).
+    func writeAll() {
+      for index in 0..<slices {
+        ready[index % ahead].wait()
+        let output = slots[index % ahead].take()!
+        do throws(ReportError) {
+          try write(output)
+        } catch {
+          failure = error
+          lock.wait()
+          stopped = true
+          let started = next
+          lock.signal()
+          // Wait for the slices started after this one, so that no renderer is left writing a slot.
+          for later in (index + 1)..<started {
+            ready[later % ahead].wait()
+            slots[later % ahead] = nil
+            room.signal()
+          }
+          room.signal()
+          return
+        }
+        room.signal()
+      }
     }
   }
 }
