@@ -230,9 +230,23 @@ def bench_reconcile(data, scale):
     report(f"reconcile {rows:,} × {rows:,}", wall, cpu, rss, "duckdb load+join", anchor, "≤ 1.5, < 1 GiB")
 
 
+def bench_sha256():
+    # The SHA-256 kernels alone (reconcile and import hash every input file; import pairs its payloads).
+    exe = os.path.join(tempfile.mkdtemp(prefix="allot-sha256-"), "sha256_speed")
+    kernels = os.path.join(ROOT, "Sources", "CAllotKernels")
+    built = subprocess.run(["clang", "-O2", "-I", os.path.join(kernels, "include"), os.path.join(ROOT, "scripts", "sha256_speed.c"),
+                            os.path.join(kernels, "allot_sha256.c"), "-o", exe], capture_output=True, text=True)
+    if built.returncode != 0:
+        print(f"  sha256: could not compile the harness: {built.stderr.strip()}", flush=True)
+        return
+    out = subprocess.run([exe], capture_output=True, text=True).stdout.strip()
+    print(f"  {out}", flush=True)
+    shutil.rmtree(os.path.dirname(exe), ignore_errors=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", nargs="*", default=[], help="validate-csv validate-xlsx import submit reconcile")
+    ap.add_argument("--only", nargs="*", default=[], help="validate-csv validate-xlsx import submit reconcile sha256")
     ap.add_argument("--rows-scale", type=float, default=1.0, help="scale every input size (0.1 for a quick run)")
     ap.add_argument("--data", default=os.path.join(ROOT, "bench-data"))
     ap.add_argument("--no-build", action="store_true")
@@ -267,6 +281,8 @@ def main():
         bench_submit(a.data, a.rows_scale)
     if want("reconcile"):
         bench_reconcile(a.data, a.rows_scale)
+    if want("sha256"):
+        bench_sha256()
 
 
 if __name__ == "__main__":

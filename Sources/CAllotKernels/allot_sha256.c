@@ -22,6 +22,18 @@ const uint32_t *allot_sha256_round_constants(void) { return K; }
 #include <cpuid.h>
 #include <immintrin.h>
 
+// The sixteen steps of a block unrolled, so that the four message registers `w[i & 3]` stay in
+// registers: left as a loop (clang at -O2 does not unroll it by itself), they went through the stack,
+// and every message step waited on a store and a load. Unrolled: 1.44 → 1.78 GB/s for one message,
+// 2.2 → 2.7 GB/s for two, on the machine the benchmarks run on.
+#if defined(__clang__)
+#define ALLOT_UNROLL_BLOCK _Pragma("clang loop unroll(full)")
+#elif defined(__GNUC__)
+#define ALLOT_UNROLL_BLOCK _Pragma("GCC unroll 16")
+#else
+#define ALLOT_UNROLL_BLOCK
+#endif
+
 int allot_sha256_hardware_available(void) {
   unsigned int a, b, c, d;
   if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
@@ -47,6 +59,7 @@ void allot_sha256_hardware_blocks(uint32_t state[8], const uint8_t *data, size_t
   while (blocks--) {
     const __m128i abef = state0, cdgh = state1;
     __m128i w[4];
+    ALLOT_UNROLL_BLOCK
     for (int i = 0; i < 16; i++) {
       __m128i m;
       if (i < 4) {
@@ -95,6 +108,7 @@ void allot_sha256_hardware_blocks_x2(uint32_t state_a[8], const uint8_t *data_a,
   while (blocks--) {
     const __m128i abef_a = a0, cdgh_a = a1, abef_b = b0, cdgh_b = b1;
     __m128i wa[4], wb[4];
+    ALLOT_UNROLL_BLOCK
     for (int i = 0; i < 16; i++) {
       __m128i ma, mb;
       if (i < 4) {
