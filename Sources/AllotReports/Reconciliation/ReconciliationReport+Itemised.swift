@@ -54,12 +54,6 @@ extension ReconciliationReport {
     try json.close()
   }
 
-  /// One line of `reconciliation.csv` and one element of the JSON `expected` array.
-  func renderExpected(_ e: Int, csv: ByteSink, json: ByteSink) {
-    var scratch = RowScratch()
-    withTables { renderExpected(e, $0, csv: csv, json: json, scratch: &scratch) }
-  }
-
   /// The result's arrays that a row of `reconciliation.csv` reads, as buffers: a slice of `links` (or
   /// an element read through the array) retains and releases the array's storage, and every thread
   /// rendering does so on the same storage, whose reference count then moves from core to core.
@@ -94,9 +88,10 @@ extension ReconciliationReport {
     let amounts = ByteSink(capacity: 96)
   }
 
-  /// `renderExpected(_:csv:json:)` reading the payout, its outcome and its transactions in place, through
-  /// `tables`: a copy of the payout (which the compiler made for a `borrowing` parameter) retains and
-  /// releases each of its texts, for each of a million payouts.
+  /// One line of `reconciliation.csv` and one element of the JSON `expected` array, reading the payout,
+  /// its outcome and its transactions in place, through `tables`: a copy of the payout (which the
+  /// compiler made for a `borrowing` parameter) retains and releases each of its texts, for each of a
+  /// million payouts.
   private func renderExpected(
     _ e: Int, _ tables: Tables, csv: ByteSink, json: ByteSink, scratch: inout RowScratch
   ) {
@@ -201,18 +196,8 @@ extension ReconciliationReport {
     }
   }
 
-  /// One line of `unmatched-transactions.csv` and one element of the JSON `unmatched` array.
-  func renderUnmatched(_ i: Int, csv: ByteSink, json: ByteSink) {
-    let u = result.unmatched[i]
-    result.transactions.withUnsafeBufferPointer { transactions in
-      renderUnmatched(
-        i, u, transactions.baseAddress! + u.transactionIndex, csv: csv, json: json,
-        amount: ByteSink(capacity: 48))
-    }
-  }
-
-  /// `renderUnmatched(_:csv:json:)` reading the transaction in place, its amount formatted in `amount`
-  /// (a buffer reused from row to row).
+  /// One line of `unmatched-transactions.csv` and one element of the JSON `unmatched` array, reading the
+  /// transaction in place, its amount formatted in `amount` (a buffer reused from row to row).
   private func renderUnmatched(
     _ i: Int, _ u: UnmatchedTransaction, _ t: UnsafePointer<MagmaTransaction>, csv: ByteSink,
     json: ByteSink, amount amountSink: ByteSink
