@@ -129,4 +129,92 @@ import Testing
       #expect(a?.code == b?.code && a?.row == b?.row && a?.column == b?.column && a?.message == b?.message)
     }
   }
+
+  /// The byte form cuts most records out in one pass (`fastRecord`) and leaves the rest to the state
+  /// machine that `consume` always uses: random files mixing every case either handles (quoted cells
+  /// with delimiters, line breaks, doubled quotes and text after the closing quote; blank records;
+  /// LF, CR and CRLF; rows longer than the fast path takes; UTF-8 and Windows-1252 bytes; NUL; limits)
+  /// give the same rows, texts, warnings and errors in both forms, whatever the chunk size.
+  @Test(arguments: 0..<24)
+  func fastRecordsAreTheStateMachines(seed: Int) throws {
+    var random = SplitMix64(seed: UInt64(seed) &* 0x9E37_79B9_7F4A_7C15)
+    let delimiter: UInt8 = [UInt8(ascii: ","), UInt8(ascii: ";"), 9][seed % 3]
+    let pieces: [[UInt8]] = [
+      Array("abc".utf8), Array("1000.00".utf8), Array(" x ".utf8), Array("a\"b".utf8), Array("é".utf8),
+      [0xE9], [1, 0x1F], Array("\"q\"".utf8), Array("\"a,b;c\td\"".utf8), Array("\"l1\nl2\r\nl3\"".utf8),
+      Array("\"say \"\"hi\"\"\"".utf8), Array("\"x\"tail".utf8), Array("\"\"".utf8), [],
+    ]
+    var bytes: [UInt8] = []
+    for _ in 0..<Int(random.next() % 60 + 1) {
+      let long = random.next() % 10 == 0
+      let cells = long ? Int(random.next() % 80 + 60) : Int(random.next() % 8 + 1)
+      for c in 0..<cells {
+        if c > 0 { bytes.append(delimiter) }
+        if random.next() % 3 == 0 { continue }
+        bytes += pieces[Int(random.next() % UInt64(seed % 4 == 0 ? 4 : pieces.count))]
+      }
+      if random.next() % 300 == 0 { bytes.append(0) }
+      bytes += [[10], [13], [13, 10]][Int(random.next() % 3)]
+      if random.next() % 12 == 0 { bytes += [10] }
+    }
+    if random.next() % 2 == 0 { bytes.removeLast() }
+    var limits = ReaderLimits()
+    if seed % 5 == 4 {
+      limits.maxCellBytes = 6
+      limits.maxCellsPerRow = 40
+    }
+    struct Parsed: Equatable {
+      var rows: [SheetRow] = []
+      var texts: [Bool] = []
+      var warnings: [ReaderWarning] = []
+      var error: String?
+    }
+    func parse(records: Bool, chunk: Int) -> Parsed {
+      var scanner = CSVRecordScanner(delimiter: delimiter, limits: limits, fileName: "t.csv")
+      var out = Parsed()
+      func record(_ r: CSVRecord) {
+        let row = r.sheetRow()
+        out.rows.append(row)
+        out.texts.append(r.bytesAreText)
+        if r.bytesAreText {
+          #expect(r.row.cells.map { Array($0) } == row.cells.map { Array($0.text.utf8) })
+        }
+      }
+      func run() throws {
+        var i = 0
+        while i < bytes.count {
+          let end = min(bytes.count, i + chunk)
+          try bytes[i..<end].withUnsafeBytes { buf in
+            if records {
+              try scanner.consumeRecords(buf, record)
+            } else {
+              try scanner.consume(buf) { out.rows.append($0) }
+            }
+          }
+          i = end
+        }
+        if records {
+          try scanner.finishRecords(record)
+        } else {
+          try scanner.finish { out.rows.append($0) }
+        }
+      }
+      do {
+        try run()
+      } catch let e as ReaderError {
+        out.error = "\(e.code) \(e.row.map(String.init) ?? "-") \(e.column ?? "-") \(e.message)"
+      } catch {
+        out.error = "\(error)"
+      }
+      out.warnings = scanner.warnings
+      return out
+    }
+    let expected = parse(records: false, chunk: bytes.count)
+    for chunk in [1, 3, 64, 100, 4096, bytes.count] {
+      let got = parse(records: true, chunk: chunk)
+      #expect(got.rows == expected.rows, "seed \(seed), chunk \(chunk)")
+      #expect(got.warnings == expected.warnings, "seed \(seed), chunk \(chunk)")
+      #expect(got.error == expected.error, "seed \(seed), chunk \(chunk)")
+    }
+  }
 }

@@ -21,7 +21,11 @@ import AllotCore
 /// own scanner starting at that chunk's first row.
 ///
 /// `consumeRecords(_:_:)` and `finishRecords(_:)` do the same but hand each row over as bytes
-/// (`CSVRecord`), without a `String` per cell; use one of the two forms for a whole input.
+/// (`CSVRecord`), without a `String` per cell; use one of the two forms for a whole input. In that form a
+/// record that lies wholly in the chunk and needs none of the state machine's cases (no doubled quote,
+/// no text after a closing quote, ASCII, at most 64 cells) is cut out in one pass (`fastRecord`); the
+/// state machine takes the others, and `CSVRecordTests.fastRecordsAreTheStateMachines` holds the two to
+/// the same rows, warnings and errors.
 public struct CSVRecordScanner: Sendable {
   public enum Decoding: Sendable, Hashable { case utf8, windows1252 }
 
@@ -55,6 +59,10 @@ public struct CSVRecordScanner: Sendable {
   private var quoteRow = 0
   private var mixed = false
   private var chunkIsASCII = false
+  /// Records left to the state machine before `fastRecord` is tried again (after it declined one).
+  private var fastSkip = 0
+  /// The most cells of a record `fastRecord` takes (a longer one goes through the state machine).
+  static let fastCells = 64
 
   public init(
     delimiter: UInt8 = UInt8(ascii: ","), firstRow: Int = 1, decoding: Decoding = .utf8,
@@ -99,27 +107,23 @@ public struct CSVRecordScanner: Sendable {
     let n = chunk.count
     guard n > 0, let raw = chunk.baseAddress else { return }
     let base = raw.assumingMemoryBound(to: UInt8.self)
-    let delim = delimiter
     chunkIsASCII = TextDecoding.isASCII(UnsafeBufferPointer(start: base, count: n))
-    // The masks of the 64 bytes from `blockAt` (`ByteScan.csvMasks`), computed once for the several
-    // fields a block holds: the next field end is the lowest bit at or above the position.
-    var blockAt = -64
-    var masks = ByteScan.CSVMasks(ends: 0, quotes: 0)
-    /// The index of the next byte from `from` that ends an unquoted field (delimiter, LF, CR, NUL) or,
-    /// when `quoted`, the text of a quoted one (`"`, NUL); `n` when the chunk has none.
-    @inline(__always) func next(from: Int, quoted: Bool) -> Int {
-      var j = from
-      while j < n {
-        if j >= blockAt + 64 {
-          masks = ByteScan.csvMasks(base, at: j, count: n, delimiter: delim)
-          blockAt = j
-        }
-        let m = (quoted ? masks.quotes : masks.ends) >> UInt64(j - blockAt)
-        if m != 0 { return j + m.trailingZeroBitCount }
-        j = blockAt + 64
-      }
-      return n
+    var finder = FieldFinder(base: base, count: n, delimiter: delimiter)
+    try withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<UInt8>.self, capacity: Self.fastCells) {
+      cells in
+      try scan(base, n, &finder, cells, rows, records)
     }
+  }
+
+  private mutating func scan(
+    _ base: UnsafePointer<UInt8>, _ n: Int, _ finder: inout FieldFinder,
+    _ fastCells: UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>>,
+    _ rows: (SheetRow) throws -> Void, _ records: (CSVRecord) throws -> Void
+  ) throws {
+    let delim = delimiter
+    @inline(__always) func next(from: Int, quoted: Bool) -> Int { finder.next(from: from, quoted: quoted) }
+    let fast = byteMode
+    let fastCapacity = min(fastCells.count, limits.maxCellsPerRow)
     var i = 0
     var segStart = 0
     var quoteAt = 0
@@ -129,6 +133,16 @@ public struct CSVRecordScanner: Sendable {
         state = .fieldStart
         if base[i] == 10 { i += 1 }
       case .fieldStart:
+        if fast && fastSkip == 0 && spans.isEmpty && pending.isEmpty {
+          if let end = try fastRecord(
+            at: i, base, n, &finder, fastCells.baseAddress!, fastCapacity, records)
+          {
+            i = end
+            continue
+          }
+          // Left to the state machine, with the next few records.
+          fastSkip = 8
+        }
         if base[i] == 34 {
           state = .quoted
           quoteRow = rowNumber
@@ -200,6 +214,108 @@ public struct CSVRecordScanner: Sendable {
     }
     if byteMode { keepOpenRecord() }
     byteOffset += Int64(n)
+  }
+
+  /// Finds the ends of fields 64 bytes at a time: the masks of a block (`ByteScan.csvMasks`) are
+  /// computed once for the several fields it holds, and the next end is the lowest bit at or above the
+  /// position.
+  struct FieldFinder {
+    let base: UnsafePointer<UInt8>
+    let count: Int
+    let delimiter: UInt8
+    private var blockAt = -64
+    private var masks = ByteScan.CSVMasks(ends: 0, quotes: 0)
+
+    init(base: UnsafePointer<UInt8>, count: Int, delimiter: UInt8) {
+      self.base = base
+      self.count = count
+      self.delimiter = delimiter
+    }
+
+    /// The index of the next byte from `from` that ends an unquoted field (delimiter, LF, CR, NUL) or,
+    /// when `quoted`, the text of a quoted one (`"`, NUL); `count` when the chunk has none.
+    @inline(__always)
+    mutating func next(from: Int, quoted: Bool) -> Int {
+      var j = from
+      while j < count {
+        // Also when `j` is before the block (the scan went back to a record's start).
+        if UInt(bitPattern: j &- blockAt) >= 64 {
+          masks = ByteScan.csvMasks(base, at: j, count: count, delimiter: delimiter)
+          blockAt = j
+        }
+        let m = (quoted ? masks.quotes : masks.ends) >> UInt64(j - blockAt)
+        if m != 0 { return j + m.trailingZeroBitCount }
+        j = blockAt + 64
+      }
+      return count
+    }
+  }
+
+  /// The common record, cut out in one pass: when the record that starts at `start` ends in this chunk,
+  /// is ASCII, has at most `capacity` cells within the size limit, and each cell is unquoted or quoted
+  /// without a doubled quote or text after the closing quote, hands it to `body` (as the state machine
+  /// would) and returns where the next record starts. Otherwise consumes nothing and returns nil.
+  @inline(__always)
+  private mutating func fastRecord(
+    at start: Int, _ base: UnsafePointer<UInt8>, _ n: Int, _ finder: inout FieldFinder,
+    _ cells: UnsafeMutablePointer<UnsafeBufferPointer<UInt8>>, _ capacity: Int,
+    _ body: (CSVRecord) throws -> Void
+  ) throws -> Int? {
+    let delim = delimiter
+    let maxBytes = limits.maxCellBytes
+    var p = start
+    var k = 0
+    var last = -1
+    while p < n && k < capacity {
+      let from: Int
+      let to: Int
+      let end: Int
+      if base[p] == 34 {
+        let q = finder.next(from: p + 1, quoted: true)
+        guard q + 1 < n, base[q] == 34 else { return nil }
+        let b = base[q + 1]
+        guard b == delim || b == 10 || b == 13 else { return nil }
+        from = p + 1
+        to = q
+        end = q + 1
+      } else {
+        let j = finder.next(from: p, quoted: false)
+        guard j < n, base[j] != 0 else { return nil }
+        from = p
+        to = j
+        end = j
+      }
+      let c = to - from
+      guard c <= maxBytes else { return nil }
+      cells[k] =
+        c == 0 ? UnsafeBufferPointer(start: nil, count: 0) : UnsafeBufferPointer(start: base + from, count: c)
+      if c > 0 { last = k }
+      k += 1
+      p = end + 1
+      let b = base[end]
+      if b == delim { continue }
+      // LF or CR: the record ends.
+      if !chunkIsASCII && !TextDecoding.isASCII(UnsafeBufferPointer(start: base + start, count: end - start))
+      {
+        return nil
+      }
+      if last >= 0 {
+        try body(
+          CSVRecord(
+            row: ByteRow(rowNumber: rowNumber, cells: UnsafeBufferPointer(start: cells, count: last + 1)),
+            bytesAreText: true, decoded: nil))
+      }
+      rowNumber += 1
+      if b == 13 {
+        if p == n {
+          state = .afterCR
+        } else if base[p] == 10 {
+          p += 1
+        }
+      }
+      return p
+    }
+    return nil
   }
 
   /// Ends the input: emits the last record, or throws `csv.unterminated_quote` when a quoted value is
@@ -339,6 +455,7 @@ public struct CSVRecordScanner: Sendable {
   }
 
   private mutating func endByteRecord(_ body: (CSVRecord) throws -> Void) throws {
+    if fastSkip > 0 { fastSkip -= 1 }
     defer {
       spans.removeAll(keepingCapacity: true)
       if side.capacity <= 1 << 16 {
