@@ -26,6 +26,40 @@ struct SliceRendererTests {
     #expect(writes == (count + 6) / 7)
   }
 
+  /// A slice renders into the output of one already written: a few outputs serve every slice, each
+  /// only once its slice is written, and the rows still come out once each, in order.
+  @Test func writtenOutputsAreRenderedIntoAgain() throws {
+    final class Buffer: @unchecked Sendable {
+      var rows: [Int] = []
+      var writing = false
+    }
+    let made = DispatchSemaphore(value: 1)
+    var buffers = 0
+    var written: [Int] = []
+    var reusedWhileWriting = false
+    try SliceRenderer.run(count: 5_000, sliceRows: 10) { (range, spare: Buffer?) in
+      let buffer: Buffer
+      if let spare {
+        if spare.writing { reusedWhileWriting = true }
+        buffer = spare
+      } else {
+        made.wait()
+        buffers += 1
+        made.signal()
+        buffer = Buffer()
+      }
+      buffer.rows = Array(range)
+      return buffer
+    } write: { (buffer: Buffer) throws(ReportError) in
+      buffer.writing = true
+      written.append(contentsOf: buffer.rows)
+      buffer.writing = false
+    }
+    #expect(written == Array(0..<5_000))
+    #expect(!reusedWhileWriting)
+    #expect(buffers <= SliceRenderer.ahead(renderers: SliceRenderer.cores))
+  }
+
   @Test func aFailedWriteStopsTheWritingAndIsThrown() {
     let failure = ReportError(path: "/tmp/report.csv", message: "No space left on device")
     var written: [Int] = []

@@ -18,9 +18,11 @@ extension ReconciliationReport {
     try writeJSONHeader(json)
     try csv.write(CSVField.line(Self.itemisedColumns))
     try json.write("],\"expected\":[")
-    try SliceRenderer.run(count: result.expected.count, sliceRows: Self.sliceRows) { range in
-      let c = ByteSink(capacity: range.count * 240)
-      let j = ByteSink(capacity: range.count * 520)
+    try SliceRenderer.run(count: result.expected.count, sliceRows: Self.sliceRows) {
+      (range, spare: (ByteSink, ByteSink)?) in
+      let (c, j) = spare ?? (ByteSink(capacity: range.count * 240), ByteSink(capacity: range.count * 520))
+      c.removeAll()
+      j.removeAll()
       var scratch = RowScratch()
       withTables { tables in
         for e in range { renderExpected(e, tables, csv: c, json: j, scratch: &scratch) }
@@ -32,9 +34,11 @@ extension ReconciliationReport {
     }
     try json.write("],\"unmatched\":[")
     try un.write(CSVField.line(Self.unmatchedColumns))
-    try SliceRenderer.run(count: result.unmatched.count, sliceRows: Self.sliceRows) { range in
-      let c = ByteSink(capacity: range.count * 200)
-      let j = ByteSink(capacity: range.count * 420)
+    try SliceRenderer.run(count: result.unmatched.count, sliceRows: Self.sliceRows) {
+      (range, spare: (ByteSink, ByteSink)?) in
+      let (c, j) = spare ?? (ByteSink(capacity: range.count * 200), ByteSink(capacity: range.count * 420))
+      c.removeAll()
+      j.removeAll()
       let amount = ByteSink(capacity: 48)
       result.transactions.withUnsafeBufferPointer { transactions in
         for i in range {
