@@ -118,19 +118,36 @@ extension ReconciliationReport {
       let paid = UnsafeBufferPointer(rebasing: a[expectedEnd..<paidEnd])
       let difference = UnsafeBufferPointer(rebasing: a[paidEnd...])
       reason.withUnsafeBufferPointer { reasonBytes in
-        // CSV
-        csv.csvText(p.pointee.reference)
-        csv.byte(44)
-        csv.csvText(p.pointee.stakeholder)
-        csv.byte(44)
-        csv.csvText(p.pointee.wallet)
-        csv.byte(44)
-        csv.csvText(p.pointee.currency)
-        csv.byte(44)
-        csv.csvText(p.pointee.network)
-        csv.byte(44)
-        // An ISO date needs no quotes and starts with a digit; another year is a text cell.
-        if let day = p.pointee.dueDate, !csv.isoDay(day) { csv.csvText(day.description) }
+        // The CSV line and the JSON element are written side by side, so that each text of the payout
+        // is read once: reading a text out of the record retains and releases its storage.
+        /// A text cell of the line, and the same text after `key` in the element.
+        @inline(__always) func text(_ s: String, _ key: StaticString) {
+          TextScan.withBytes(s) { b in
+            csv.csvText(b)
+            csv.byte(44)
+            json.raw(key)
+            json.jsonString(b)
+          }
+        }
+        if e == 0 {
+          text(p.pointee.reference, "\n{\"reference\":")
+        } else {
+          text(p.pointee.reference, ",\n{\"reference\":")
+        }
+        text(p.pointee.stakeholder, ",\"stakeholder\":")
+        text(p.pointee.wallet, ",\"wallet\":")
+        text(p.pointee.currency, ",\"currency\":")
+        text(p.pointee.network, ",\"network\":")
+        json.raw(",\"dueDate\":")
+        if let day = p.pointee.dueDate {
+          // An ISO date needs no quotes and starts with a digit; another year is a text cell.
+          if !csv.isoDay(day) { csv.csvText(day.description) }
+          json.byte(34)
+          if !json.isoDay(day) { json.rawText(day.description) }
+          json.byte(34)
+        } else {
+          json.raw("null")
+        }
         csv.byte(44)
         csv.csvNumber(expectedAmount)
         csv.byte(44)
@@ -138,42 +155,6 @@ extension ReconciliationReport {
         csv.byte(44)
         csv.csvNumber(difference)
         csv.byte(44)
-        csv.rawText(o.category.rawValue)
-        csv.byte(44)
-        if let rule = o.rule { csv.rawText(rule.rawValue) }
-        csv.byte(44)
-        if linked.count == 1 {
-          csv.csvText((transactions + Int(linked[0])).pointee.id)
-        } else {
-          var ids = ""
-          for (k, t) in linked.enumerated() {
-            if k > 0 { ids += " " }
-            ids += (transactions + Int(t)).pointee.id
-          }
-          csv.csvText(ids)
-        }
-        csv.byte(44)
-        csv.csvText(reasonBytes)
-        csv.byte(10)
-        // JSON
-        if e == 0 { json.raw("\n{\"reference\":") } else { json.raw(",\n{\"reference\":") }
-        json.jsonString(p.pointee.reference)
-        json.raw(",\"stakeholder\":")
-        json.jsonString(p.pointee.stakeholder)
-        json.raw(",\"wallet\":")
-        json.jsonString(p.pointee.wallet)
-        json.raw(",\"currency\":")
-        json.jsonString(p.pointee.currency)
-        json.raw(",\"network\":")
-        json.jsonString(p.pointee.network)
-        json.raw(",\"dueDate\":")
-        if let day = p.pointee.dueDate {
-          json.byte(34)
-          if !json.isoDay(day) { json.rawText(day.description) }
-          json.byte(34)
-        } else {
-          json.raw("null")
-        }
         json.raw(",\"expectedAmount\":\"")
         json.append(contentsOf: expectedAmount)
         json.raw("\",\"paidAmount\":\"")
@@ -181,16 +162,47 @@ extension ReconciliationReport {
         json.raw("\",\"difference\":\"")
         json.append(contentsOf: difference)
         json.raw("\",\"category\":\"")
-        json.rawText(o.category.rawValue)
+        TextScan.withBytes(o.category.rawValue) { b in
+          csv.append(contentsOf: b)
+          json.append(contentsOf: b)
+        }
+        csv.byte(44)
         json.raw("\",\"rule\":")
-        json.plainJSONStringOrNull(o.rule?.rawValue)
+        if let rule = o.rule {
+          TextScan.withBytes(rule.rawValue) { b in
+            csv.append(contentsOf: b)
+            json.byte(34)
+            json.append(contentsOf: b)
+            json.byte(34)
+          }
+        } else {
+          json.raw("null")
+        }
+        csv.byte(44)
         json.raw(",\"review\":")
         json.plainJSONStringOrNull(o.review?.rawValue)
         json.raw(",\"transactionIds\":[")
-        for (k, t) in linked.enumerated() {
-          if k > 0 { json.byte(44) }
-          json.jsonString((transactions + Int(t)).pointee.id)
+        if linked.count == 1 {
+          TextScan.withBytes((transactions + Int(linked[0])).pointee.id) { b in
+            csv.csvText(b)
+            json.jsonString(b)
+          }
+        } else {
+          var ids = ""
+          for (k, t) in linked.enumerated() {
+            if k > 0 {
+              ids += " "
+              json.byte(44)
+            }
+            let id = (transactions + Int(t)).pointee.id
+            ids += id
+            json.jsonString(id)
+          }
+          csv.csvText(ids)
         }
+        csv.byte(44)
+        csv.csvText(reasonBytes)
+        csv.byte(10)
         json.raw("],\"reason\":")
         json.jsonString(reasonBytes)
         json.raw(",\"row\":")

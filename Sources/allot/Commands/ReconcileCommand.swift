@@ -192,16 +192,27 @@ struct PhaseTimer {
   private let clock = ContinuousClock()
   private var last = ContinuousClock.now
   private var lastCPU = PhaseTimer.cpuSeconds()
+  private var lastFaults = PhaseTimer.pageFaults()
 
   mutating func lap(_ name: String) {
     guard enabled else { return }
     let now = clock.now
     let cpu = Self.cpuSeconds()
     let cpuText = String(format: "%.2f", cpu - lastCPU)
+    let faults = Self.pageFaults()
     Console.error(
-      "timing: \(name): \(now - last), CPU \(cpuText) s, peak RSS so far \(Self.peakRSS())")
+      "timing: \(name): \(now - last), CPU \(cpuText) s, \(faults - lastFaults) page faults, peak RSS so far \(Self.peakRSS())"
+    )
     last = now
     lastCPU = cpu
+    lastFaults = faults
+  }
+
+  /// Page faults of the whole process so far (memory touched for the first time, mostly).
+  private static func pageFaults() -> Int {
+    var usage = rusage()
+    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+    return usage.ru_minflt
   }
 
   /// User plus system time of the whole process so far.
