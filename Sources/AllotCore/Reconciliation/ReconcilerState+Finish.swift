@@ -7,29 +7,37 @@ extension ReconcilerState {
     // before. No second array of a million outcomes.
     let ranges = parallel.ranges(expected.count)
     var rangeLinks = [[Int32]](repeating: [], count: ranges.count)
+    // Each range's totals and counts too, added up after (a few groups each).
+    var rangeTotals = [TotalsBuilder](repeating: TotalsBuilder(), count: ranges.count)
     var outcomes = [ExpectedOutcome](unsafeUninitializedCapacity: expected.count) { buffer, initialized in
       rangeLinks.withUnsafeMutableBufferPointer { linkSlots in
-        parallel.run(ranges.count) { k in
-          var flat: [Int32] = []
-          flat.reserveCapacity(ranges[k].count)
-          // Reused for every payout (no fresh array per payout).
-          var linked: [Int32] = []
-          for e in ranges[k] {
-            linked.removeAll(keepingCapacity: true)
-            if firstLink[e] >= 0 {
-              linked.append(firstLink[e])
-              if let more = moreLinks[Int32(e)] {
-                linked.append(contentsOf: more)
-                linked.sort(by: before)
+        rangeTotals.withUnsafeMutableBufferPointer { totalSlots in
+          parallel.run(ranges.count) { k in
+            var totals = TotalsBuilder()
+            var flat: [Int32] = []
+            flat.reserveCapacity(ranges[k].count)
+            // Reused for every payout (no fresh array per payout).
+            var linked: [Int32] = []
+            for e in ranges[k] {
+              linked.removeAll(keepingCapacity: true)
+              if firstLink[e] >= 0 {
+                linked.append(firstLink[e])
+                if let more = moreLinks[Int32(e)] {
+                  linked.append(contentsOf: more)
+                  linked.sort(by: before)
+                }
               }
+              var o = categorize(e, linked)
+              o.linkStart = Int32(flat.count)
+              o.linkCount = Int32(linked.count)
+              flat.append(contentsOf: linked)
+              totals.add(
+                currency: expected[e].currency, network: expected[e].network, amount: expected[e].amount, o)
+              (buffer.baseAddress! + e).initialize(to: o)
             }
-            var o = categorize(e, linked)
-            o.linkStart = Int32(flat.count)
-            o.linkCount = Int32(linked.count)
-            flat.append(contentsOf: linked)
-            (buffer.baseAddress! + e).initialize(to: o)
+            linkSlots[k] = flat
+            totalSlots[k] = totals
           }
-          linkSlots[k] = flat
         }
       }
       initialized = expected.count
@@ -41,14 +49,8 @@ extension ReconcilerState {
       if base > 0 { for e in range { outcomes[e].linkStart += base } }
       flat.append(contentsOf: rangeLinks[k])
     }
-    var counts = [Int](repeating: 0, count: ReconciliationCategory.allCases.count)
     var totals = TotalsBuilder()
-    for e in 0..<expected.count {
-      let o = outcomes[e]
-      counts[o.category.index] += 1
-      totals.add(
-        currency: expected[e].currency, network: expected[e].network, amount: expected[e].amount, o)
-    }
+    for range in rangeTotals { totals.merge(range) }
     var unmatchedIdx: [Int32] = []
     for t in 0..<txs.count where !txClaimed[t] || !txPayout[t] { unmatchedIdx.append(Int32(t)) }
     unmatchedIdx.sort(by: before)
@@ -56,14 +58,13 @@ extension ReconcilerState {
     unmatched.reserveCapacity(unmatchedIdx.count)
     for t in unmatchedIdx {
       let category: ReconciliationCategory = txPayout[Int(t)] ? .unexpectedTransaction : .nonPayout
-      counts[category.index] += 1
       totals.add(
         currency: txs[Int(t)].currency, network: txs[Int(t)].network, amount: txs[Int(t)].amount, category)
       unmatched.append(UnmatchedTransaction(transactionIndex: Int(t), category: category))
     }
     return ReconciliationResult(
       expected: expected, transactions: txs, settings: settings, outcomes: outcomes, unmatched: unmatched,
-      totals: totals.sorted(), categoryCounts: counts, links: flat)
+      totals: totals.sorted(), categoryCounts: totals.counts, links: flat)
   }
 
   /// The payout's category from its linked transactions (in (time, id) order). Reads the payout and the
@@ -168,8 +169,35 @@ struct TotalsBuilder {
     return i
   }
 
+  /// How many payouts and transactions of each category were added (indexed like
+  /// `ReconciliationCategory.allCases`).
+  private(set) var counts = [Int](repeating: 0, count: ReconciliationCategory.allCases.count)
+
+  /// Adds what `other` added, group by group. The sums are exact, so the totals are those of adding
+  /// everything to one builder (unless a sum passes 38 digits, which makes the figures incomplete
+  /// either way: `overflow`).
+  mutating func merge(_ other: TotalsBuilder) {
+    for k in counts.indices { counts[k] += other.counts[k] }
+    for g in other.groups {
+      let i = group(g.currency, g.network)
+      groups[i].expectedCount += g.expectedCount
+      groups[i].add(g.expected, to: \.expected)
+      groups[i].add(g.paid, to: \.paid)
+      for c in g.categories.indices {
+        groups[i].categories[c].count += g.categories[c].count
+        if let s = groups[i].categories[c].amount.adding(g.categories[c].amount) {
+          groups[i].categories[c].amount = s
+        } else {
+          groups[i].overflow = true
+        }
+      }
+      if g.overflow { groups[i].overflow = true }
+    }
+  }
+
   /// An expected payout of `amount` and its outcome.
   mutating func add(currency: String, network: String, amount: ExactDecimal, _ o: ExpectedOutcome) {
+    counts[o.category.index] += 1
     let i = group(currency, network)
     groups[i].expectedCount += 1
     groups[i].add(amount, to: \.expected)
@@ -179,6 +207,7 @@ struct TotalsBuilder {
 
   /// A transaction of `amount` that matched no payout.
   mutating func add(currency: String, network: String, amount: ExactDecimal, _ c: ReconciliationCategory) {
+    counts[c.index] += 1
     let i = group(currency, network)
     groups[i].count(c, amount: amount)
   }
