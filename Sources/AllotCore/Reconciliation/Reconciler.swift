@@ -48,34 +48,40 @@ struct ReconcilerState {
     self.settings = settings
     self.parallel = parallel
     let m = transactions.count
-    // Field by field (no copy of the whole record per transaction), a range of them per thread.
-    let parts = parallel.map(m) { range in
-      var time: [Int64] = []
-      var order: [Int64] = []
-      var status: [MagmaTransaction.StatusClass] = []
-      var payout: [Bool] = []
-      time.reserveCapacity(range.count)
-      order.reserveCapacity(range.count)
-      status.reserveCapacity(range.count)
-      payout.reserveCapacity(range.count)
-      for i in range {
-        let createdAt = transactions[i].createdAt
-        let completedAt = transactions[i].completedAt
-        let created = createdAt.isEmpty ? nil : Timestamp.seconds(createdAt)
-        // Most exports repeat the creation time (one string since reading): parsed once.
-        let completed =
-          completedAt.isEmpty ? nil : completedAt == createdAt ? created : Timestamp.seconds(completedAt)
-        time.append(completed ?? created ?? .min)
-        order.append(created ?? completed ?? .min)
-        status.append(MagmaTransaction.statusClass(transactions[i].status))
-        payout.append(!MagmaTransaction.isNonPayout(type: transactions[i].type))
+    // Field by field (no copy of the whole record per transaction), a range of them per thread, each
+    // writing its range of the four arrays in place (no per-range arrays to join after).
+    var time = [Int64](repeating: 0, count: m)
+    var order = [Int64](repeating: 0, count: m)
+    var status = [MagmaTransaction.StatusClass](repeating: .unknown, count: m)
+    var payout = [Bool](repeating: false, count: m)
+    let ranges = parallel.ranges(m)
+    time.withUnsafeMutableBufferPointer { time in
+      order.withUnsafeMutableBufferPointer { order in
+        status.withUnsafeMutableBufferPointer { status in
+          payout.withUnsafeMutableBufferPointer { payout in
+            parallel.run(ranges.count) { k in
+              for i in ranges[k] {
+                let createdAt = transactions[i].createdAt
+                let completedAt = transactions[i].completedAt
+                let created = createdAt.isEmpty ? nil : Timestamp.seconds(createdAt)
+                // Most exports repeat the creation time (one string since reading): parsed once.
+                let completed =
+                  completedAt.isEmpty
+                  ? nil : completedAt == createdAt ? created : Timestamp.seconds(completedAt)
+                time[i] = completed ?? created ?? .min
+                order[i] = created ?? completed ?? .min
+                status[i] = MagmaTransaction.statusClass(transactions[i].status)
+                payout[i] = !MagmaTransaction.isNonPayout(type: transactions[i].type)
+              }
+            }
+          }
+        }
       }
-      return (time, order, status, payout)
     }
-    txTime = parts.flatMap(\.0)
-    txOrder = parts.flatMap(\.1)
-    txStatus = parts.flatMap(\.2)
-    txPayout = parts.flatMap(\.3)
+    txTime = time
+    txOrder = order
+    txStatus = status
+    txPayout = payout
     txClaimed = txPayout.map { !$0 }
     let n = expected.count
     firstLink = [Int32](repeating: -1, count: n)
