@@ -155,34 +155,63 @@ struct ReconcilerState {
   func hashes<T>(
     of records: [T], count: Int, at index: (Int) -> Int, _ hash: (UnsafeBufferPointer<T>, Int) -> UInt64
   ) -> [UInt64] {
-    records.withUnsafeBufferPointer { buffer in
-      parallel.map(count) { range in
-        range.map { k in
-          if k + 8 < range.upperBound { Prefetch.record(buffer, index(k + 8)) }
-          return hash(buffer, index(k))
+    // Each range writes its hashes in place (no arrays per range joined after).
+    let ranges = parallel.ranges(count)
+    return records.withUnsafeBufferPointer { buffer in
+      [UInt64](unsafeUninitializedCapacity: count) { out, initialized in
+        parallel.run(ranges.count) { r in
+          let range = ranges[r]
+          for k in range {
+            if k + 8 < range.upperBound { Prefetch.record(buffer, index(k + 8)) }
+            (out.baseAddress! + k).initialize(to: hash(buffer, index(k)))
+          }
         }
-      }.flatMap { $0 }
+        initialized = count
+      }
     }
   }
 
   // MARK: stage 1: reference
 
   mutating func matchByReference() {
-    // Every reference, Magna key and Magna id of every expected payout.
-    var texts: [String] = []
-    var owners: [Int32] = []
-    texts.reserveCapacity(expected.count)
-    owners.reserveCapacity(expected.count)
-    // Field by field: neither a copy of the whole payout nor a list of its three texts per payout.
-    func add(_ r: String, _ e: Int) {
-      guard !r.isEmpty else { return }
-      texts.append(r)
-      owners.append(Int32(e))
+    // Every reference, Magna key and Magna id of every expected payout, in payout order: counted per
+    // range of payouts, then written in place by each range (field by field: neither a copy of the whole
+    // payout nor a list of its three texts per payout).
+    let ranges = parallel.ranges(expected.count)
+    let payouts = expected
+    var starts = [Int](repeating: 0, count: ranges.count + 1)
+    starts.withUnsafeMutableBufferPointer { starts in
+      parallel.run(ranges.count) { r in
+        var n = 0
+        for e in ranges[r] {
+          if !payouts[e].reference.isEmpty { n += 1 }
+          if let key = payouts[e].magnaKey, !key.isEmpty { n += 1 }
+          if let id = payouts[e].magnaId, !id.isEmpty { n += 1 }
+        }
+        starts[r + 1] = n
+      }
     }
-    for e in expected.indices {
-      add(expected[e].reference, e)
-      if let key = expected[e].magnaKey { add(key, e) }
-      if let id = expected[e].magnaId { add(id, e) }
+    for r in ranges.indices { starts[r + 1] += starts[r] }
+    let total = starts[ranges.count]
+    var owners = [Int32](repeating: 0, count: total)
+    let texts = owners.withUnsafeMutableBufferPointer { owners in
+      [String](unsafeUninitializedCapacity: total) { texts, initialized in
+        parallel.run(ranges.count) { r in
+          var k = starts[r]
+          func add(_ text: String, _ e: Int) {
+            guard !text.isEmpty else { return }
+            (texts.baseAddress! + k).initialize(to: text)
+            owners[k] = Int32(e)
+            k += 1
+          }
+          for e in ranges[r] {
+            add(payouts[e].reference, e)
+            if let key = payouts[e].magnaKey { add(key, e) }
+            if let id = payouts[e].magnaId { add(id, e) }
+          }
+        }
+        initialized = total
+      }
     }
     guard !texts.isEmpty else { return }
     var index = HashMultiMap(expectedKeys: texts.count, itemCount: texts.count)
