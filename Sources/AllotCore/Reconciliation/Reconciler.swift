@@ -331,22 +331,38 @@ struct ReconcilerState {
     let open = (0..<expected.count).filter { isOpen($0) }
     guard !open.isEmpty else { return }
     var expHash = [UInt64](repeating: 0, count: expected.count)
-    var expMap = HashMultiMap(expectedKeys: open.count, itemCount: expected.count)
     let openHashes = hashes(of: expected, count: open.count, at: { open[$0] }) { p, e in
       MatchKeys.exactHash(
         wallet: p[e].wallet, currency: p[e].currency, network: p[e].network, amount: p[e].amount)
     }
     for (k, e) in open.enumerated() { expHash[e] = openHashes[k] }
-    let openDescending = open.reversed().map { Int32($0) }
-    expMap.insert(hashes: openDescending.map { expHash[Int($0)] }, items: openDescending)
     let unclaimed = stride(from: Int32(txs.count - 1), through: 0, by: -1).filter { !txClaimed[Int($0)] }
-    // Slots for the transactions still unclaimed only (the maps are mapped and zeroed afresh).
-    var txMap = HashMultiMap(expectedKeys: unclaimed.count, itemCount: txs.count)
     let txHashes = hashes(of: txs, count: unclaimed.count, at: { Int(unclaimed[$0]) }) { r, t in
       MatchKeys.exactHash(
         wallet: r[t].destinationAddress, currency: r[t].currency, network: r[t].network, amount: r[t].amount)
     }
-    txMap.insert(hashes: txHashes, items: unclaimed)
+    // The two maps are built at the same time, one per core (each insertion is a serial pass; slots for
+    // the transactions still unclaimed only, the maps being mapped and zeroed afresh).
+    let payoutCount = expected.count
+    let transactionCount = txs.count
+    let exactHashes = expHash
+    var maps = [HashMultiMap?](repeating: nil, count: 2)
+    maps.withUnsafeMutableBufferPointer { maps in
+      parallel.run(2) { k in
+        if k == 0 {
+          var map = HashMultiMap(expectedKeys: open.count, itemCount: payoutCount)
+          let openDescending = open.reversed().map { Int32($0) }
+          map.insert(hashes: openDescending.map { exactHashes[Int($0)] }, items: openDescending)
+          maps[0] = map
+        } else {
+          var map = HashMultiMap(expectedKeys: unclaimed.count, itemCount: transactionCount)
+          map.insert(hashes: txHashes, items: unclaimed)
+          maps[1] = map
+        }
+      }
+    }
+    let expMap = maps[0]!
+    let txMap = maps[1]!
     // The payouts of one key (wallet, currency, network, amount) and the transactions of that key are
     // theirs alone: matching one key's group links, claims and reviews nothing of another key. So the
     // groups and their candidates are found on every core, each group by its first open payout, and
