@@ -218,26 +218,29 @@ extension ReconciliationResult {
 
   /// Why a transaction matched no expected payout.
   public func reason(for u: UnmatchedTransaction) -> String {
-    // Field by field through the buffer: a copy of the transaction would retain and release each of
-    // its texts, for each of a hundred thousand unmatched transactions.
-    transactions.withUnsafeBufferPointer { all in
-      let t = all.baseAddress! + u.transactionIndex
-      if u.category == .nonPayout {
-        let kind = t.pointee.type.isEmpty ? "non-payout" : t.pointee.type
-        return "\(kind) transaction: not a payout, listed for completeness"
-      }
-      let to = t.pointee.destinationAddress.isEmpty ? "no destination" : t.pointee.destinationAddress
-      let status: String
-      switch MagmaTransaction.statusClass(t.pointee.status) {
-      case .completed: status = "completed"
-      case .inFlight: status = "\(t.pointee.status) (not completed yet)"
-      case .failed: status = "\(t.pointee.status) (nothing moved)"
-      case .unknown: status = "status \"\(t.pointee.status)\""
-      }
-      let network = t.pointee.network.isEmpty ? "?" : t.pointee.network
-      return
-        "no expected payout matches \(t.pointee.amount.plainText) \(t.pointee.currency) on \(network) to \(to); \(status)"
+    transactions.withUnsafeBufferPointer { all in Self.reason(for: u, all.baseAddress! + u.transactionIndex) }
+  }
+
+  /// `reason(for:)` with the transaction `u` names given in place (`t`, in `transactions`' buffer):
+  /// read field by field, since a copy of the transaction would retain and release each of its texts,
+  /// and without taking the array's buffer for each transaction, which retains the array's storage —
+  /// the same storage for every thread rendering the report.
+  public static func reason(for u: UnmatchedTransaction, _ t: UnsafePointer<MagmaTransaction>) -> String {
+    if u.category == .nonPayout {
+      let kind = t.pointee.type.isEmpty ? "non-payout" : t.pointee.type
+      return "\(kind) transaction: not a payout, listed for completeness"
     }
+    let to = t.pointee.destinationAddress.isEmpty ? "no destination" : t.pointee.destinationAddress
+    let status: String
+    switch MagmaTransaction.statusClass(t.pointee.status) {
+    case .completed: status = "completed"
+    case .inFlight: status = "\(t.pointee.status) (not completed yet)"
+    case .failed: status = "\(t.pointee.status) (nothing moved)"
+    case .unknown: status = "status \"\(t.pointee.status)\""
+    }
+    let network = t.pointee.network.isEmpty ? "?" : t.pointee.network
+    return
+      "no expected payout matches \(t.pointee.amount.plainText) \(t.pointee.currency) on \(network) to \(to); \(status)"
   }
 
   /// `d` written with `reference`'s number of fractional digits when that loses nothing

@@ -40,11 +40,14 @@ extension ReconciliationReport {
       c.removeAll()
       j.removeAll()
       let amount = ByteSink(capacity: 48)
+      // Both arrays through their buffers, taken once per slice (see `Tables`).
       result.transactions.withUnsafeBufferPointer { transactions in
-        for i in range {
-          let u = result.unmatched[i]
-          renderUnmatched(
-            i, u, transactions.baseAddress! + u.transactionIndex, csv: c, json: j, amount: amount)
+        result.unmatched.withUnsafeBufferPointer { unmatched in
+          for i in range {
+            let u = unmatched[i]
+            renderUnmatched(
+              i, u, transactions.baseAddress! + u.transactionIndex, csv: c, json: j, amount: amount)
+          }
         }
       }
       return (c, j)
@@ -218,7 +221,7 @@ extension ReconciliationReport {
     _ i: Int, _ u: UnmatchedTransaction, _ t: UnsafePointer<MagmaTransaction>, csv: ByteSink,
     json: ByteSink, amount amountSink: ByteSink
   ) {
-    let reason = result.reason(for: u)
+    let reason = ReconciliationResult.reason(for: u, t)
     amountSink.removeAll()
     amountSink.decimal(t.pointee.amount)
     amountSink.withBytes { amountText in
