@@ -178,21 +178,7 @@ struct TotalsBuilder {
   /// either way: `overflow`).
   mutating func merge(_ other: TotalsBuilder) {
     for k in counts.indices { counts[k] += other.counts[k] }
-    for g in other.groups {
-      let i = group(g.currency, g.network)
-      groups[i].expectedCount += g.expectedCount
-      groups[i].add(g.expected, to: \.expected)
-      groups[i].add(g.paid, to: \.paid)
-      for c in g.categories.indices {
-        groups[i].categories[c].count += g.categories[c].count
-        if let s = groups[i].categories[c].amount.adding(g.categories[c].amount) {
-          groups[i].categories[c].amount = s
-        } else {
-          groups[i].overflow = true
-        }
-      }
-      if g.overflow { groups[i].overflow = true }
-    }
+    for g in other.groups { groups[group(g.currency, g.network)].add(g) }
   }
 
   /// An expected payout of `amount` and its outcome.

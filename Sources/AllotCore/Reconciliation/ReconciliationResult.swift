@@ -75,6 +75,22 @@ public struct CurrencyNetworkTotals: Sendable, Hashable {
     categories[i].count += 1
     if let s = categories[i].amount.adding(amount) { categories[i].amount = s } else { overflow = true }
   }
+
+  /// Adds the counts and sums of `other`, the same currency and network's totals over other rows.
+  mutating func add(_ other: CurrencyNetworkTotals) {
+    expectedCount += other.expectedCount
+    add(other.expected, to: \.expected)
+    add(other.paid, to: \.paid)
+    for i in categories.indices {
+      categories[i].count += other.categories[i].count
+      if let s = categories[i].amount.adding(other.categories[i].amount) {
+        categories[i].amount = s
+      } else {
+        overflow = true
+      }
+    }
+    if other.overflow { overflow = true }
+  }
 }
 
 extension ReconciliationCategory {

@@ -128,7 +128,7 @@ enum SliceRenderer {
         let start = index * sliceRows
         let slot = index % ahead
         slots[slot] = render(start..<min(count, start + sliceRows), spares[slot].take())
-        ready[index % ahead].signal()
+        ready[slot].signal()
       }
     }
 
