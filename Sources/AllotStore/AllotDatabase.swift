@@ -41,10 +41,12 @@ public final class AllotDatabase: Sendable {
     config.prepareDatabase { db in
       // 16 KiB pages for a new file (rows hold ~0.5–1 KB bodies; a no-op on an existing database).
       try db.execute(sql: "PRAGMA page_size = 16384")
-      try db.execute(sql: "PRAGMA synchronous = FULL")
     }
     do {
       queue = try DatabaseQueue(path: path, configuration: config)
+      // After opening: GRDB's WAL set-up (`journalMode = .wal`) runs after `prepareDatabase` and sets
+      // `synchronous = NORMAL`, under which a commit is not synced to disk until the next checkpoint.
+      try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
       try Self.migrator.migrate(queue)
     } catch {
       throw Self.wrap(error, "Cannot open the database", path: path)
