@@ -56,28 +56,68 @@ func exchange(
   return result
 }
 
+/// Through AsyncHTTPClient's delegate API: the async `execute(_:timeout:)` starts an unstructured task
+/// and an actor per request (its cancellation handler) and streams the body through an async sequence,
+/// about a sixth more CPU per request on loopback (`http-floor`). The delegate keeps the response head, so
+/// an answer whose body is lost is still known to have arrived.
 private func exchangeUnlogged(
   _ http: HTTPClient, method: HTTPMethod, url: String, headers: HTTPHeaders, body: [UInt8]?,
   timeout: Duration, maxResponseBytes: Int
 ) async -> ExchangeResult {
-  var request = HTTPClientRequest(url: url)
-  request.method = method
-  request.headers = headers
-  if let body {
-    request.body = .bytes(ByteBuffer(bytes: body))
-  }
-  let response: HTTPClientResponse
+  let request: HTTPClient.Request
   do {
-    response = try await http.execute(request, timeout: timeout.timeAmount)
+    request = try HTTPClient.Request(
+      url: url, method: method, headers: headers, body: body.map { .bytes($0) })
   } catch {
     return .failed(TransportFailure(error))
   }
-  let status = Int(response.status.code)
+  let collector = ResponseCollector(maxBytes: maxResponseBytes)
+  let task = http.execute(
+    request: request, delegate: collector, eventLoop: .indifferent, deadline: .now() + timeout.timeAmount)
   do {
-    let buffer = try await response.body.collect(upTo: maxResponseBytes)
-    return .response(
-      RawResponse(status: status, headers: response.headers, body: Array(buffer.readableBytesView)))
+    let response = try await withTaskCancellationHandler {
+      try await task.futureResult.get()
+    } onCancel: {
+      task.cancel()
+    }
+    return .response(response)
   } catch {
-    return .bodyLost(status: status, headers: response.headers, failure: TransportFailure(error))
+    // The future failed after the delegate's last call: reading its head here is ordered after it.
+    if let head = collector.head {
+      return .bodyLost(status: Int(head.status.code), headers: head.headers, failure: TransportFailure(error))
+    }
+    return .failed(TransportFailure(error))
+  }
+}
+
+/// Collects one response's head and body (at most `maxBytes`, else `NIOTooManyBytesError`).
+/// AsyncHTTPClient calls a delegate on its task's event loop, one call at a time.
+private final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
+  typealias Response = RawResponse
+
+  let maxBytes: Int
+  private(set) var head: HTTPResponseHead?
+  private var body: [UInt8] = []
+
+  init(maxBytes: Int) {
+    self.maxBytes = maxBytes
+  }
+
+  func didReceiveHead(task: HTTPClient.Task<RawResponse>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+    self.head = head
+    return task.eventLoop.makeSucceededVoidFuture()
+  }
+
+  func didReceiveBodyPart(task: HTTPClient.Task<RawResponse>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+    guard buffer.readableBytes <= maxBytes - body.count else {
+      return task.eventLoop.makeFailedFuture(NIOTooManyBytesError(maxBytes: maxBytes))
+    }
+    body.append(contentsOf: buffer.readableBytesView)
+    return task.eventLoop.makeSucceededVoidFuture()
+  }
+
+  func didFinishRequest(task: HTTPClient.Task<RawResponse>) throws -> RawResponse {
+    guard let head else { throw HTTPClientError.remoteConnectionClosed }
+    return RawResponse(status: Int(head.status.code), headers: head.headers, body: body)
   }
 }
