@@ -7,8 +7,8 @@
 //   http-floor URL BODY_FILE [--requests N] [--concurrency C] [--api future|async]
 //
 // `future`: the EventLoopFuture API, requests started from the event loop as answers arrive (the
-// cheapest way AsyncHTTPClient offers); `async`: `execute(_:timeout:)` from a task per request on the
-// event loop's executor, as allot's Magna client does.
+// cheapest way AsyncHTTPClient offers; allot's clients use its delegate form, awaited from a task);
+// `async`: `execute(_:timeout:)` from a task per request on the event loop's executor.
 
 import AsyncHTTPClient
 import Foundation

@@ -1,6 +1,7 @@
-import AllotCore
 import AllotTestSupport
 import Testing
+
+@testable import AllotCore
 
 @Suite struct SubmissionEngineTests {
   static func body(_ n: Int, wallet: String? = nil) -> [UInt8] {
@@ -302,6 +303,23 @@ import Testing
     #expect(report.count(.succeeded) == 40)
     #expect(await gauge.peak <= 3)
     #expect(await gauge.peak >= 2)
+  }
+
+  /// At most `concurrency` requests out and twice `concurrency` rows marked ahead: the rows a crash can leave
+  /// `in_flight` without their request having left.
+  @Test func rowsMarkedAheadAreBounded() async throws {
+    let store = InMemorySubmissionStore()
+    await store.stage(Self.rows(60))
+    let engine = SubmissionEngine(
+      api: SlowAPI(gauge: Gauge()), store: store, clock: SystemSubmissionClock(),
+      options: SubmissionOptions(concurrency: 3), jitter: FixedJitter([0.5]))
+    let report = try await engine.run()
+    #expect(report.count(.succeeded) == 60)
+    #expect(await store.peakInFlight <= 3 + 2 * 3)
+    #expect(engine.readyTarget(latency: nil) == 3)
+    #expect(engine.readyTarget(latency: 0.001) == 6)
+    #expect(engine.readyTarget(latency: 0.1) == 2)
+    #expect(engine.readyTarget(latency: 1) == 1)
   }
 
   @Test func rateLimitSpacesRequests() async throws {

@@ -16,6 +16,8 @@ public actor InMemorySubmissionStore: SubmissionStore {
   public private(set) var rows: [Int64: StoredRow] = [:]
   public private(set) var audit: [(rowId: Int64, record: AttemptRecord)] = []
   public private(set) var applyCalls = 0
+  /// The most rows `in_flight` after any `apply`.
+  public private(set) var peakInFlight = 0
   /// When set, `apply` fails with this message (to test store failures).
   public var failApply: String?
 
@@ -102,6 +104,7 @@ public actor InMemorySubmissionStore: SubmissionStore {
       if let a = u.attempt { audit.append((u.rowId, a)) }
     }
     rows = copy
+    peakInFlight = max(peakInFlight, rows.values.count { $0.row.state == .inFlight })
   }
 }
 
