@@ -104,23 +104,34 @@ public final class AllotDatabase: Sendable {
     }
   }
 
+  /// A write transaction from `async` code. It runs to its end even when the calling task is cancelled:
+  /// through GRDB's callback API (its `async` methods throw `CancellationError` in a cancelled task), so
+  /// a submission aborted by a second Ctrl-C still records the answers that came back and puts back the
+  /// rows it marked but did not send.
   func asyncWrite<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T)
     async throws(StoreError)
     -> T
   {
+    let result: Result<T, any Error> = await withCheckedContinuation { continuation in
+      queue.asyncWrite(body) { _, result in continuation.resume(returning: result) }
+    }
     do {
-      return try await queue.write(body)
+      return try result.get()
     } catch {
       throw Self.wrap(error, what, path: path)
     }
   }
 
+  /// A read from `async` code; like `asyncWrite`, not interrupted by the task's cancellation.
   func asyncRead<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T)
     async throws(StoreError)
     -> T
   {
+    let result: Result<T, any Error> = await withCheckedContinuation { continuation in
+      queue.asyncRead { db in continuation.resume(returning: Result { try body(try db.get()) }) }
+    }
     do {
-      return try await queue.read(body)
+      return try result.get()
     } catch {
       throw Self.wrap(error, what, path: path)
     }

@@ -1,0 +1,122 @@
+import AllotTestSupport
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Ctrl-C on the built binary (issue 3 §4): the first stops starting requests and lets those in flight
+/// finish; a second aborts them, and the next `allot submit` settles those rows without a duplicate.
+@Suite(.serialized) struct SubmitInterruptTests {
+  static let rows = 12
+
+  /// A sandbox whose every answer takes `latencyMs`, a sheet of `rows` rows imported, and the environment.
+  func prepare(latencyMs: Int) async throws -> (SandboxProcess, [String: String], tokenId: String) {
+    let sandbox = try await SandboxProcess.start(arguments: ["--latency-ms", "\(latencyMs)"])
+    let s = sandbox.settings
+    let tokenId = try #require(s["SANDBOX_TOKEN_ID"])
+    let contract = try #require(s["SANDBOX_CONTRACT_IDS"]?.split(separator: ",").first.map(String.init))
+    let schedule = try #require(s["SANDBOX_SCHEDULE_IDS"]?.split(separator: ",").first.map(String.init))
+    let dir = try AllotRunner.temporaryDirectory()
+    var text = "Stakeholder Name,Stakeholder Email,Amount,Category,Contract ID,Token ID,Unlock Schedule ID\n"
+    for i in 0..<Self.rows {
+      text += "Holder \(i),holder\(i)@example.org,\(100 + i),Team,\(contract),\(tokenId),\(schedule)\n"
+    }
+    try text.write(toFile: dir + "/grants.csv", atomically: true, encoding: .utf8)
+    var env = sandbox.environment
+    env["ALLOT_DB"] = dir + "/allot.sqlite"
+    let imported = try await AllotRunner.run(["import", dir + "/grants.csv"], environment: env)
+    #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
+    return (sandbox, env, tokenId)
+  }
+
+  func counts(_ env: [String: String]) async throws -> [String: Int] {
+    let status = try await AllotRunner.run(["status", "--format", "json"], environment: env)
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+    return try #require((json["batches"] as? [[String: Any]])?.first?["counts"] as? [String: Int])
+  }
+
+  /// Starts `allot submit`, and returns once its first requests have left (rows marked `in_flight`, then a
+  /// moment for the requests to go out).
+  func startSubmit(_ env: [String: String], output: String) async throws -> Process {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: TestPaths.allotBinary)
+    p.arguments = ["submit", "--concurrency", "3", "--request-timeout", "30"]
+    var full = ProcessInfo.processInfo.environment
+    for (k, v) in env { full[k] = v }
+    p.environment = full
+    #expect(FileManager.default.createFile(atPath: output, contents: nil))
+    let out = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+    p.standardOutput = out
+    p.standardError = out
+    try p.run()
+    let started = ContinuousClock.now
+    while try await counts(env)["in_flight", default: 0] == 0, ContinuousClock.now - started < .seconds(60) {
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    try await Task.sleep(for: .milliseconds(300))
+    return p
+  }
+
+  @Test func firstCtrlCFinishesTheRequestsInFlightAndSendsNoMore() async throws {
+    let (sandbox, env, tokenId) = try await prepare(latencyMs: 1500)
+    defer { sandbox.stop() }
+    let output = try AllotRunner.temporaryDirectory() + "/submit.out"
+    let p = try await startSubmit(env, output: output)
+    kill(p.processIdentifier, SIGINT)
+    await offPool { p.waitUntilExit() }
+    let printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+    #expect(p.terminationStatus == 1, "\(printed)")
+    #expect(printed.contains("Stopped on request"), "\(printed)")
+    let c = try await counts(env)
+    let created = c["succeeded", default: 0]
+    #expect((1...3).contains(created), "the requests in flight finish, none start: \(c)")
+    #expect(c["pending", default: 0] == Self.rows - created, "rows marked ahead go back to pending: \(c)")
+    #expect(c["in_flight", default: 0] == 0 && c["unknown", default: 0] == 0, "\(c)")
+    let listed = try await SandboxAllocations.all(
+      baseURL: try #require(env["MAGNA_BASE_URL"]), token: try #require(env["MAGNA_API_TOKEN"]),
+      tokenId: tokenId)
+    #expect(listed.count == created)
+  }
+
+  @Test func secondCtrlCAbortsAndTheNextRunSettlesThoseRowsOnce() async throws {
+    let (sandbox, env, tokenId) = try await prepare(latencyMs: 4000)
+    defer { sandbox.stop() }
+    let output = try AllotRunner.temporaryDirectory() + "/submit.out"
+    let p = try await startSubmit(env, output: output)
+    kill(p.processIdentifier, SIGINT)
+    try await Task.sleep(for: .milliseconds(100))
+    let abortedAt = ContinuousClock.now
+    kill(p.processIdentifier, SIGINT)
+    await offPool { p.waitUntilExit() }
+    let printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+    #expect(
+      ContinuousClock.now - abortedAt < .seconds(3), "aborting does not wait for the answers: \(printed)")
+    #expect(p.terminationStatus == 1, "\(printed)")
+    #expect(printed.contains("Aborted"), "\(printed)")
+    // The aborted requests are recorded as uncertain (to verify), the rows marked ahead go back to pending.
+    let c = try await counts(env)
+    let aborted = c["unknown", default: 0] + c["in_flight", default: 0]
+    #expect((1...3).contains(aborted), "\(c)")
+    #expect(c["in_flight", default: 0] == 0, "\(c)")
+    #expect(c["pending", default: 0] == Self.rows - aborted, "\(c)")
+    #expect(c["succeeded", default: 0] == 0, "\(c)")
+
+    // The next run checks those rows first, sends the rest, and nothing is created twice.
+    let resumed = try await AllotRunner.run(
+      ["submit", "--concurrency", "4", "--request-timeout", "5"], environment: env, timeout: 300)
+    #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+    let after = try await counts(env)
+    #expect(after["succeeded", default: 0] == Self.rows, "\(after)")
+    let listed = try await SandboxAllocations.all(
+      baseURL: try #require(env["MAGNA_BASE_URL"]), token: try #require(env["MAGNA_API_TOKEN"]),
+      tokenId: tokenId)
+    let refs = SandboxAllocations.references(listed)
+    #expect(listed.count == Self.rows)
+    #expect(Set(refs).count == Self.rows, "a row was created twice")
+  }
+}
