@@ -9,7 +9,8 @@ import Testing
 #endif
 
 /// Ctrl-C on the built binary (issue 3 §4): the first stops starting requests and lets those in flight
-/// finish; a second aborts them, and the next `allot submit` settles those rows without a duplicate.
+/// finish; a second aborts them, and the next `allot submit` settles those rows without a duplicate. And a
+/// second `allot submit` (or an `allot resolve`) on the same database while one runs is refused.
 @Suite(.serialized) struct SubmitInterruptTests {
   static let rows = 12
 
@@ -118,5 +119,28 @@ import Testing
     let refs = SandboxAllocations.references(listed)
     #expect(listed.count == Self.rows)
     #expect(Set(refs).count == Self.rows, "a row was created twice")
+  }
+
+  @Test func aSecondSubmitOnTheSameDatabaseIsRefusedWhileOneRuns() async throws {
+    let (sandbox, env, tokenId) = try await prepare(latencyMs: 1000)
+    defer { sandbox.stop() }
+    let output = try AllotRunner.temporaryDirectory() + "/submit.out"
+    let first = try await startSubmit(env, output: output)
+    let second = try await AllotRunner.run(["submit", "--concurrency", "3"], environment: env)
+    #expect(second.status == 2, "\(second.stdout)\(second.stderr)")
+    #expect(second.stderr.contains("Another `allot submit` or `allot resolve` is working on this database"))
+    let resolve = try await AllotRunner.run(["resolve", "1:2", "--not-created"], environment: env)
+    #expect(resolve.status == 2, "\(resolve.stdout)\(resolve.stderr)")
+    await offPool { first.waitUntilExit() }
+    let printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+    #expect(first.terminationStatus == 0, "the first run is undisturbed: \(printed)")
+    #expect(try await counts(env)["succeeded", default: 0] == Self.rows)
+    let listed = try await SandboxAllocations.all(
+      baseURL: try #require(env["MAGNA_BASE_URL"]), token: try #require(env["MAGNA_API_TOKEN"]),
+      tokenId: tokenId)
+    #expect(listed.count == Self.rows)
+    // Once it has ended, the next run may start (and finds nothing to send).
+    let after = try await AllotRunner.run(["submit"], environment: env)
+    #expect(after.status == 0, "\(after.stdout)\(after.stderr)")
   }
 }

@@ -37,6 +37,14 @@ struct ResolveCommand: ParsableCommand {
       throw ExitStatus.badInput
     }
     let db = try database.open()
+    // Not while an `allot submit` may be verifying the same row.
+    let lock: SubmissionLock
+    do {
+      lock = try SubmissionLock(databasePath: db.path)
+    } catch {
+      throw error.reportAndExit()
+    }
+    defer { lock.release() }
     do {
       let state = try db.resolve(batch: batch, row: source, createdAllocationId: id)
       switch state {

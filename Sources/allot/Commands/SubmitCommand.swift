@@ -79,6 +79,14 @@ struct SubmitCommand: AsyncParsableCommand {
       }
     }
     if dryRun { return try dryRunReport(db) }
+    // One `allot submit` or `allot resolve` at a time per database, until this process ends.
+    let lock: SubmissionLock
+    do {
+      lock = try SubmissionLock(databasePath: db.path)
+    } catch {
+      throw error.reportAndExit()
+    }
+    defer { lock.release() }
 
     var configuration: MagnaClientConfiguration
     do {

@@ -43,9 +43,10 @@ final class EarlyWriteback: @unchecked Sendable {
     }
   }
 
-  /// Waits for a flush under way, then closes the descriptor.
+  /// Waits for a flush under way. The descriptor stays open until the process ends: closing a descriptor
+  /// of the database file drops every POSIX lock this process holds on it, SQLite's included (the shared
+  /// lock that tells other connections this one still uses the write-ahead log).
   func close() {
     queue.sync {}
-    _ = Glibc.close(fd)
   }
 }
