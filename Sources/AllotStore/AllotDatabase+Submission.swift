@@ -8,15 +8,16 @@ extension AllotDatabase: SubmissionStore {
     sent_at, reference_sent, verify_checks
     """
 
+  /// A row of `rowColumns`, read by position (in the order of `rowColumns`; a name lookup per column and
+  /// row cost more than the decoding).
   static func submissionRow(_ r: Row) -> SubmissionRow? {
-    let stateText: String = r["state"]
+    let stateText: String = r[3]
     guard let state = RowState(rawValue: stateText) else { return nil }
-    let payload: Data? = r["payload"]
+    let payload = (try? r.withUnsafeData(atIndex: 5) { $0.map { [UInt8]($0) } }) ?? nil
     return SubmissionRow(
-      id: r["id"], batchId: r["batch_id"], sourceRow: r["source_row"], state: state, attempts: r["attempts"],
-      payload: payload.map { [UInt8]($0) } ?? [], reference: r["reference"], tokenId: r["token_id"] ?? "",
-      walletAddress: r["wallet_address"], nextAttemptAt: r["next_attempt_at"], sentAt: r["sent_at"],
-      referenceSent: r["reference_sent"] ?? false, verifyChecks: r["verify_checks"] ?? 0)
+      id: r[0], batchId: r[1], sourceRow: r[2], state: state, attempts: r[4], payload: payload ?? [],
+      reference: r[6], tokenId: r[7] ?? "", walletAddress: r[8], nextAttemptAt: r[9], sentAt: r[10],
+      referenceSent: r[11] ?? false, verifyChecks: r[12] ?? 0)
   }
 
   static func batchFilter(_ batch: Int64?) -> (sql: String, arguments: StatementArguments) {
@@ -120,34 +121,32 @@ extension AllotDatabase: SubmissionStore {
     guard !updates.isEmpty else { return }
     let now = AllotDatabase.now()
     try await asyncWrite("Cannot record row states") { db in
-      for u in updates { try Self.apply(u, db: db, now: now) }
+      let statements = try UpdateStatements(db)
+      for u in updates { try Self.apply(u, db: db, now: now, statements: statements) }
+    }
+  }
+
+  /// The statements of `apply`, looked up once per transaction (a lookup hashes the whole SQL text).
+  struct UpdateStatements {
+    let update: Statement
+    let attempt: Statement
+
+    init(_ db: Database) throws {
+      update = try db.cachedStatement(sql: AllotDatabase.updateSQL)
+      attempt = try db.cachedStatement(sql: AllotDatabase.attemptSQL)
     }
   }
 
   /// One update inside a transaction: checked against the state machine and the row's current state.
   static func apply(_ u: RowUpdate, db: Database, now: Double) throws {
+    try apply(u, db: db, now: now, statements: UpdateStatements(db))
+  }
+
+  static func apply(_ u: RowUpdate, db: Database, now: Double, statements: UpdateStatements) throws {
     guard RowTransition.isLegal(from: u.from, to: u.to) else {
       throw RowTransitionError(rowId: u.rowId, from: u.from, to: u.to)
     }
-    let statement = try db.cachedStatement(
-      sql: """
-        UPDATE rows SET
-          state = ?,
-          attempts = (CASE WHEN ? THEN 0 ELSE attempts END) + ?,
-          next_attempt_at = ?,
-          verify_checks = COALESCE(?, verify_checks),
-          sent_at = COALESCE(?, sent_at),
-          reference_sent = COALESCE(?, reference_sent),
-          sent_payload = COALESCE(?, sent_payload),
-          allocation_id = COALESCE(?, allocation_id),
-          allocation_key = COALESCE(?, allocation_key),
-          last_http_status = COALESCE(?, last_http_status),
-          error_type = CASE WHEN ? IS NOT NULL THEN ? WHEN ? THEN NULL ELSE error_type END,
-          error_message = CASE WHEN ? IS NOT NULL THEN ? WHEN ? THEN NULL ELSE error_message END,
-          updated_at = ?
-        WHERE id = ? AND state = ?
-        """)
-    try statement.execute(arguments: [
+    try statements.update.execute(arguments: [
       u.to.rawValue,
       u.resetAttempts, u.attemptsDelta,
       u.nextAttemptAt,
@@ -170,15 +169,37 @@ extension AllotDatabase: SubmissionStore {
       }
       throw RowTransitionError(rowId: u.rowId, from: state, to: u.to)
     }
-    if let a = u.attempt { try appendAttempt(db, rowId: u.rowId, a) }
+    if let a = u.attempt { try appendAttempt(statements.attempt, rowId: u.rowId, a) }
   }
 
+  static let updateSQL = """
+    UPDATE rows SET
+      state = ?,
+      attempts = (CASE WHEN ? THEN 0 ELSE attempts END) + ?,
+      next_attempt_at = ?,
+      verify_checks = COALESCE(?, verify_checks),
+      sent_at = COALESCE(?, sent_at),
+      reference_sent = COALESCE(?, reference_sent),
+      sent_payload = COALESCE(?, sent_payload),
+      allocation_id = COALESCE(?, allocation_id),
+      allocation_key = COALESCE(?, allocation_key),
+      last_http_status = COALESCE(?, last_http_status),
+      error_type = CASE WHEN ? IS NOT NULL THEN ? WHEN ? THEN NULL ELSE error_type END,
+      error_message = CASE WHEN ? IS NOT NULL THEN ? WHEN ? THEN NULL ELSE error_message END,
+      updated_at = ?
+    WHERE id = ? AND state = ?
+    """
+
+  static let attemptSQL = """
+    INSERT INTO attempts (row_id, started_at, finished_at, duration_ms, http_status, outcome, error)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+    """
+
   static func appendAttempt(_ db: Database, rowId: Int64, _ a: AttemptRecord) throws {
-    let statement = try db.cachedStatement(
-      sql: """
-        INSERT INTO attempts (row_id, started_at, finished_at, duration_ms, http_status, outcome, error)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
-        """)
+    try appendAttempt(db.cachedStatement(sql: attemptSQL), rowId: rowId, a)
+  }
+
+  static func appendAttempt(_ statement: Statement, rowId: Int64, _ a: AttemptRecord) throws {
     try statement.execute(arguments: [
       rowId, a.startedAt, a.finishedAt, a.durationMs, a.httpStatus, a.outcome, a.error,
     ])

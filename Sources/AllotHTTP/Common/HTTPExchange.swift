@@ -27,13 +27,15 @@ extension Duration {
 }
 
 /// An AsyncHTTPClient configuration suited to a non-idempotent API: no redirects (a POST is never
-/// re-sent elsewhere), explicit connect and read timeouts, bounded pool.
+/// re-sent elsewhere), a connect timeout, bounded pool. No read timeout: each request's deadline (the
+/// client's `requestTimeout`) bounds it from start to end, and an idle-read timer, set and reset on every
+/// read of every request, only added work.
 func makeHTTPClientConfiguration(
-  connectTimeout: Duration, readTimeout: Duration, retryConnectionEstablishment: Bool, maxConnections: Int
+  connectTimeout: Duration, retryConnectionEstablishment: Bool, maxConnections: Int
 ) -> HTTPClient.Configuration {
   var configuration = HTTPClient.Configuration()
   configuration.redirectConfiguration = .disallow
-  configuration.timeout = .init(connect: connectTimeout.timeAmount, read: readTimeout.timeAmount)
+  configuration.timeout = .init(connect: connectTimeout.timeAmount)
   configuration.connectionPool.retryConnectionEstablishment = retryConnectionEstablishment
   configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = maxConnections
   return configuration
@@ -46,13 +48,33 @@ func exchange(
   timeout: Duration, maxResponseBytes: Int, secret: APISecret? = nil
 ) async -> ExchangeResult {
   let started = ContinuousClock.now
-  let result = await exchangeUnlogged(
-    http, method: method, url: url, headers: headers, body: body, timeout: timeout,
-    maxResponseBytes: maxResponseBytes)
+  let result: ExchangeResult
+  do {
+    let request = try HTTPClient.Request(
+      url: url, method: method, headers: headers, body: body.map { .bytes($0) })
+    result = await perform(request, on: http, timeout: timeout, maxResponseBytes: maxResponseBytes)
+  } catch {
+    result = .failed(TransportFailure(error))
+  }
   HTTPLog.exchanged(
     method: method.rawValue, url: url, requestBody: body, result: result,
-    elapsed: ContinuousClock.now - started,
-    secret: secret)
+    elapsed: ContinuousClock.now - started, secret: secret)
+  return result
+}
+
+/// `exchange` of `template` (its URL parsed and headers checked once, for requests that differ only in
+/// their body) with `body`.
+func exchange(
+  _ http: HTTPClient, template: HTTPClient.Request, body: [UInt8], timeout: Duration, maxResponseBytes: Int,
+  secret: APISecret? = nil
+) async -> ExchangeResult {
+  let started = ContinuousClock.now
+  var request = template
+  request.body = .bytes(body)
+  let result = await perform(request, on: http, timeout: timeout, maxResponseBytes: maxResponseBytes)
+  HTTPLog.exchanged(
+    method: template.method.rawValue, url: template.url.absoluteString, requestBody: body, result: result,
+    elapsed: ContinuousClock.now - started, secret: secret)
   return result
 }
 
@@ -60,17 +82,9 @@ func exchange(
 /// and an actor per request (its cancellation handler) and streams the body through an async sequence,
 /// about a sixth more CPU per request on loopback (`http-floor`). The delegate keeps the response head, so
 /// an answer whose body is lost is still known to have arrived.
-private func exchangeUnlogged(
-  _ http: HTTPClient, method: HTTPMethod, url: String, headers: HTTPHeaders, body: [UInt8]?,
-  timeout: Duration, maxResponseBytes: Int
+private func perform(
+  _ request: HTTPClient.Request, on http: HTTPClient, timeout: Duration, maxResponseBytes: Int
 ) async -> ExchangeResult {
-  let request: HTTPClient.Request
-  do {
-    request = try HTTPClient.Request(
-      url: url, method: method, headers: headers, body: body.map { .bytes($0) })
-  } catch {
-    return .failed(TransportFailure(error))
-  }
   let collector = ResponseCollector(maxBytes: maxResponseBytes)
   let task = http.execute(
     request: request, delegate: collector, eventLoop: .indifferent, deadline: .now() + timeout.timeAmount)

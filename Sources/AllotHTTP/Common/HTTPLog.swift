@@ -9,10 +9,11 @@ enum HTTPLog {
   static let logger = Logger(label: "allot.http")
 
   static func exchanged(
-    method: String, url: String, requestBody: [UInt8]?, result: ExchangeResult, elapsed: Duration,
-    secret: APISecret?
+    method: String, url: @autoclosure () -> String, requestBody: [UInt8]?, result: ExchangeResult,
+    elapsed: Duration, secret: APISecret?
   ) {
     guard logger.logLevel <= .debug else { return }
+    let url = url()
     let took =
       "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000) ms"
     let redact: (String) -> String = { secret?.redact($0) ?? $0 }

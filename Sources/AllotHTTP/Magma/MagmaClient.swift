@@ -18,7 +18,7 @@ public struct MagmaClient: Sendable, CustomStringConvertible {
     HTTPClient(
       eventLoopGroupProvider: .singleton,
       configuration: makeHTTPClientConfiguration(
-        connectTimeout: configuration.connectTimeout, readTimeout: configuration.requestTimeout,
+        connectTimeout: configuration.connectTimeout,
         retryConnectionEstablishment: true, maxConnections: 4))
   }
 

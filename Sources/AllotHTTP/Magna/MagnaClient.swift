@@ -13,11 +13,17 @@ import NIOHTTP1
 public struct MagnaClient: MagnaAPI, CustomStringConvertible {
   public let configuration: MagnaClientConfiguration
   let http: HTTPClient
+  /// `POST /allocations/create` with its headers and no body, built once (nil when the base URL does not
+  /// parse: each create then fails with the reason).
+  let createTemplate: HTTPClient.Request?
 
   /// Uses `httpClient` as is (it should not follow redirects: see ``makeHTTPClient(_:)``).
   public init(httpClient: HTTPClient, configuration: MagnaClientConfiguration) {
     self.http = httpClient
     self.configuration = configuration
+    self.createTemplate = try? HTTPClient.Request(
+      url: configuration.baseURL + "/allocations/create", method: .POST,
+      headers: Self.headers(configuration.token))
   }
 
   /// The event loop of the clients made by ``makeHTTPClient(_:)``: one loop of NIO's shared group, so tasks
@@ -32,7 +38,7 @@ public struct MagnaClient: MagnaAPI, CustomStringConvertible {
     HTTPClient(
       eventLoopGroupProvider: .shared(eventLoop),
       configuration: makeHTTPClientConfiguration(
-        connectTimeout: configuration.connectTimeout, readTimeout: configuration.requestTimeout,
+        connectTimeout: configuration.connectTimeout,
         retryConnectionEstablishment: configuration.retryConnectionEstablishment,
         maxConnections: configuration.maxConnections))
   }
@@ -43,7 +49,14 @@ public struct MagnaClient: MagnaAPI, CustomStringConvertible {
 
   /// `POST /allocations/create` with `body` sent byte for byte. Never throws: see ``CreateOutcome``.
   public func createAllocation(body: [UInt8]) async -> CreateOutcome {
-    let result = await send(.POST, "/allocations/create", body: body)
+    let result: ExchangeResult
+    if let createTemplate {
+      result = await exchange(
+        http, template: createTemplate, body: body, timeout: configuration.requestTimeout,
+        maxResponseBytes: configuration.maxResponseBytes, secret: configuration.token)
+    } else {
+      result = await send(.POST, "/allocations/create", body: body)
+    }
     return redacted(Self.createOutcome(result))
   }
 
@@ -108,13 +121,19 @@ public struct MagnaClient: MagnaAPI, CustomStringConvertible {
     var tokenId: String
   }
 
-  func send(_ method: HTTPMethod, _ path: String, body: [UInt8]?) async -> ExchangeResult {
+  /// Every request's headers: the token, JSON both ways.
+  static func headers(_ token: APISecret) -> HTTPHeaders {
     var headers = HTTPHeaders()
-    headers.add(name: "x-magna-api-token", value: configuration.token.revealForHeader())
+    headers.add(name: "x-magna-api-token", value: token.revealForHeader())
     headers.add(name: "Content-Type", value: "application/json")
     headers.add(name: "Accept", value: "application/json")
-    return await exchange(
-      http, method: method, url: configuration.baseURL + path, headers: headers, body: body,
+    return headers
+  }
+
+  func send(_ method: HTTPMethod, _ path: String, body: [UInt8]?) async -> ExchangeResult {
+    await exchange(
+      http, method: method, url: configuration.baseURL + path, headers: Self.headers(configuration.token),
+      body: body,
       timeout: configuration.requestTimeout, maxResponseBytes: configuration.maxResponseBytes,
       secret: configuration.token)
   }
