@@ -23,6 +23,30 @@ public enum AllotRunner {
     }
   }
 
+  /// Starts `allot ARGS` with extra environment variables and returns it running (for tests that signal
+  /// or kill it); its output and errors go to the file `output` when given, else nowhere.
+  public static func start(
+    _ arguments: [String], environment: [String: String] = [:], output: String? = nil
+  ) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: TestPaths.allotBinary)
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    if let output {
+      _ = FileManager.default.createFile(atPath: output, contents: nil)
+      let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+      process.standardOutput = handle
+      process.standardError = handle
+    } else {
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+    }
+    try process.run()
+    return process
+  }
+
   /// ``run(_:environment:directory:timeout:)`` on the calling thread, which it blocks until the process ends.
   public static func runBlocking(
     _ arguments: [String], environment: [String: String] = [:], directory: String? = nil,

@@ -1,3 +1,4 @@
+import AllotCore
 import AllotTestSupport
 import Foundation
 import Testing
@@ -41,20 +42,18 @@ import Testing
     return try #require((json["batches"] as? [[String: Any]])?.first?["counts"] as? [String: Int])
   }
 
+  /// The sandbox's allocations of the token.
+  func listed(_ env: [String: String], tokenId: String) async throws -> [ListedAllocation] {
+    try await SandboxAllocations.all(
+      baseURL: try #require(env["MAGNA_BASE_URL"]), token: try #require(env["MAGNA_API_TOKEN"]),
+      tokenId: tokenId)
+  }
+
   /// Starts `allot submit`, and returns once its first requests have left (rows marked `in_flight`, then a
   /// moment for the requests to go out).
   func startSubmit(_ env: [String: String], output: String) async throws -> Process {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: TestPaths.allotBinary)
-    p.arguments = ["submit", "--concurrency", "3", "--request-timeout", "30"]
-    var full = ProcessInfo.processInfo.environment
-    for (k, v) in env { full[k] = v }
-    p.environment = full
-    #expect(FileManager.default.createFile(atPath: output, contents: nil))
-    let out = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-    p.standardOutput = out
-    p.standardError = out
-    try p.run()
+    let p = try AllotRunner.start(
+      ["submit", "--concurrency", "3", "--request-timeout", "30"], environment: env, output: output)
     let started = ContinuousClock.now
     while try await counts(env)["in_flight", default: 0] == 0, ContinuousClock.now - started < .seconds(60) {
       try await Task.sleep(for: .milliseconds(50))
@@ -78,9 +77,7 @@ import Testing
     #expect((1...3).contains(created), "the requests in flight finish, none start: \(c)")
     #expect(c["pending", default: 0] == Self.rows - created, "rows marked ahead go back to pending: \(c)")
     #expect(c["in_flight", default: 0] == 0 && c["unknown", default: 0] == 0, "\(c)")
-    let listed = try await SandboxAllocations.all(
-      baseURL: try #require(env["MAGNA_BASE_URL"]), token: try #require(env["MAGNA_API_TOKEN"]),
-      tokenId: tokenId)
+    let listed = try await listed(env, tokenId: tokenId)
     #expect(listed.count == created)
   }
 
@@ -113,9 +110,7 @@ import Testing
     #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
     let after = try await counts(env)
     #expect(after["succeeded", default: 0] == Self.rows, "\(after)")
-    let listed = try await SandboxAllocations.all(
-      baseURL: try #require(env["MAGNA_BASE_URL"]), token: try #require(env["MAGNA_API_TOKEN"]),
-      tokenId: tokenId)
+    let listed = try await listed(env, tokenId: tokenId)
     let refs = SandboxAllocations.references(listed)
     #expect(listed.count == Self.rows)
     #expect(Set(refs).count == Self.rows, "a row was created twice")
@@ -135,9 +130,7 @@ import Testing
     let printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
     #expect(first.terminationStatus == 0, "the first run is undisturbed: \(printed)")
     #expect(try await counts(env)["succeeded", default: 0] == Self.rows)
-    let listed = try await SandboxAllocations.all(
-      baseURL: try #require(env["MAGNA_BASE_URL"]), token: try #require(env["MAGNA_API_TOKEN"]),
-      tokenId: tokenId)
+    let listed = try await listed(env, tokenId: tokenId)
     #expect(listed.count == Self.rows)
     // Once it has ended, the next run may start (and finds nothing to send).
     let after = try await AllotRunner.run(["submit"], environment: env)

@@ -49,15 +49,8 @@ import Testing
     // Kill `allot submit` with SIGKILL at random moments, at least five times.
     var kills = 0
     for _ in 0..<6 {
-      let p = Process()
-      p.executableURL = URL(fileURLWithPath: TestPaths.allotBinary)
-      p.arguments = ["submit", "--concurrency", "8", "--request-timeout", "2"]
-      var full = ProcessInfo.processInfo.environment
-      for (k, v) in env { full[k] = v }
-      p.environment = full
-      p.standardOutput = FileHandle.nullDevice
-      p.standardError = FileHandle.nullDevice
-      try p.run()
+      let p = try AllotRunner.start(
+        ["submit", "--concurrency", "8", "--request-timeout", "2"], environment: env)
       try await Task.sleep(for: .milliseconds(Int.random(in: 150...900)))
       if p.isRunning {
         kill(p.processIdentifier, SIGKILL)

@@ -38,12 +38,7 @@ struct ResolveCommand: ParsableCommand {
     }
     let db = try database.open()
     // Not while an `allot submit` may be verifying the same row.
-    let lock: SubmissionLock
-    do {
-      lock = try SubmissionLock(databasePath: db.path)
-    } catch {
-      throw error.reportAndExit()
-    }
+    let lock = try SubmissionLock.take(for: db)
     defer { lock.release() }
     do {
       let state = try db.resolve(batch: batch, row: source, createdAllocationId: id)

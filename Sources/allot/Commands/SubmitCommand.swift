@@ -80,12 +80,7 @@ struct SubmitCommand: AsyncParsableCommand {
     }
     if dryRun { return try dryRunReport(db) }
     // One `allot submit` or `allot resolve` at a time per database, until this process ends.
-    let lock: SubmissionLock
-    do {
-      lock = try SubmissionLock(databasePath: db.path)
-    } catch {
-      throw error.reportAndExit()
-    }
+    let lock = try SubmissionLock.take(for: db)
     defer { lock.release() }
 
     var configuration: MagnaClientConfiguration

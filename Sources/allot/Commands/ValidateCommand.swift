@@ -36,6 +36,7 @@ struct ValidateCommand: ParsableCommand {
     Self.mapLargeBlocks()
     let run = try ValidationRun.open(file: file, input: input, validation: validation)
     let (summary, warnings) = try run.validate(showProgress: Console.stderrIsTerminal, requests: false)
+    KeptUntilExit.keep(summary)
     var out = BufferedOutput()
     switch format {
     case .json:

@@ -4,10 +4,16 @@ import Foundation
 
 extension ParallelLoop {
   /// Every core, through `DispatchQueue.concurrentPerform`.
-  static let everyCore = ParallelLoop(width: ProcessInfo.processInfo.activeProcessorCount) { count, body in
-    withoutActuallyEscaping(body) { body in
-      let shared = SharedBody(body: body)
-      DispatchQueue.concurrentPerform(iterations: count) { shared.body($0) }
+  static let everyCore = everyCore(minimumPiece: 16_384)
+
+  /// Every core, with pieces of at least `minimumPiece` items.
+  static func everyCore(minimumPiece: Int) -> ParallelLoop {
+    ParallelLoop(width: ProcessInfo.processInfo.activeProcessorCount, minimumPiece: minimumPiece) {
+      count, body in
+      withoutActuallyEscaping(body) { body in
+        let shared = SharedBody(body: body)
+        DispatchQueue.concurrentPerform(iterations: count) { shared.body($0) }
+      }
     }
   }
 }
