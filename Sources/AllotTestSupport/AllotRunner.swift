@@ -23,17 +23,23 @@ public enum AllotRunner {
     }
   }
 
-  /// Starts `allot ARGS` with extra environment variables and returns it running (for tests that signal
-  /// or kill it); its output and errors go to the file `output` when given, else nowhere.
-  public static func start(
-    _ arguments: [String], environment: [String: String] = [:], output: String? = nil
-  ) throws -> Process {
+  /// The built binary with `arguments`, this process's environment and `environment` over it.
+  static func makeProcess(_ arguments: [String], environment: [String: String]) -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: TestPaths.allotBinary)
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     for (k, v) in environment { env[k] = v }
     process.environment = env
+    return process
+  }
+
+  /// Starts `allot ARGS` with extra environment variables and returns it running (for tests that signal
+  /// or kill it); its output and errors go to the file `output` when given, else nowhere.
+  public static func start(
+    _ arguments: [String], environment: [String: String] = [:], output: String? = nil
+  ) throws -> Process {
+    let process = makeProcess(arguments, environment: environment)
     if let output {
       _ = FileManager.default.createFile(atPath: output, contents: nil)
       let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
@@ -52,12 +58,7 @@ public enum AllotRunner {
     _ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
     timeout: TimeInterval = 120
   ) throws -> AllotResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: TestPaths.allotBinary)
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    for (k, v) in environment { env[k] = v }
-    process.environment = env
+    let process = makeProcess(arguments, environment: environment)
     process.currentDirectoryURL = URL(fileURLWithPath: directory ?? TestPaths.packageRoot)
     let outFile = TestScratch.root.appendingPathComponent("out-\(UUID().uuidString)")
     let errFile = TestScratch.root.appendingPathComponent("err-\(UUID().uuidString)")
