@@ -49,7 +49,7 @@ struct ImportCommand: ParsableCommand {
     let started = clock.now
     var phases = ImportPipeline.Timing()
     let writeback = EarlyWriteback(path: db.path)
-    defer { writeback?.close() }
+    defer { writeback?.waitForFlush() }
     do {
       staged = try db.importBatch(batch, allowDuplicates: allowDuplicates) { stager in
         // Validation, bodies and inserts overlap; rows are staged here in file order.

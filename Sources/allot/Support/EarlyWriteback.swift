@@ -43,10 +43,10 @@ final class EarlyWriteback: @unchecked Sendable {
     }
   }
 
-  /// Waits for a flush under way. The descriptor stays open until the process ends: closing a descriptor
-  /// of the database file drops every POSIX lock this process holds on it, SQLite's included (the shared
-  /// lock that tells other connections this one still uses the write-ahead log).
-  func close() {
+  /// Waits for a flush under way. The descriptor is not closed but left to the process's end: closing a
+  /// descriptor of the database file drops every POSIX lock this process holds on it, SQLite's included
+  /// (the shared lock that tells other connections this one still uses the write-ahead log).
+  func waitForFlush() {
     queue.sync {}
   }
 }

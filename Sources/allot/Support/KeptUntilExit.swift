@@ -3,7 +3,7 @@
 /// thousand issues of a million-row file hold several hundred thousand strings, tens of milliseconds of
 /// frees on one thread at the very end of `allot validate`).
 enum KeptUntilExit {
-  private final class Box<Value>: @unchecked Sendable {
+  private final class Box<Value> {
     let value: Value
     init(_ value: Value) { self.value = value }
   }
