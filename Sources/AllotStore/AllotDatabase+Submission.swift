@@ -49,25 +49,37 @@ extension AllotDatabase: SubmissionStore {
     }
   }
 
-  public func sendableRows(batch: Int64?, now: Double, limit: Int) async throws -> [SubmissionRow] {
+  public func sendableRows(batch: Int64?, now: Double, limit: Int, upTo lastRowId: Int64?) async throws
+    -> [SubmissionRow]
+  {
     try await asyncRead("Cannot read the rows to send") { db in
       let f = Self.batchFilter(batch)
+      let last = lastRowId ?? .max
       var rows = try Row.fetchAll(
         db,
-        sql: "SELECT \(Self.rowColumns) FROM rows WHERE state = 'pending'\(f.sql) ORDER BY id LIMIT ?",
-        arguments: f.arguments + [limit]
+        sql: """
+          SELECT \(Self.rowColumns) FROM rows WHERE state = 'pending' AND id <= ?\(f.sql) ORDER BY id LIMIT ?
+          """,
+        arguments: [last] + f.arguments + [limit]
       ).compactMap(Self.submissionRow)
       if rows.count < limit {
         rows += try Row.fetchAll(
           db,
           sql: """
-            SELECT \(Self.rowColumns) FROM rows WHERE state = 'retry_wait' AND next_attempt_at <= ?\(f.sql)
+            SELECT \(Self.rowColumns) FROM rows
+            WHERE state = 'retry_wait' AND next_attempt_at <= ? AND id <= ?\(f.sql)
             ORDER BY next_attempt_at, id LIMIT ?
             """,
-          arguments: [now] + f.arguments + [limit - rows.count]
+          arguments: [now, last] + f.arguments + [limit - rows.count]
         ).compactMap(Self.submissionRow)
       }
       return rows
+    }
+  }
+
+  public func lastRowId() async throws -> Int64? {
+    try await asyncRead("Cannot read the rows") { db in
+      try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM rows")
     }
   }
 

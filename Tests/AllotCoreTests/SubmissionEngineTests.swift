@@ -322,6 +322,29 @@ import Testing
     #expect(engine.readyTarget(latency: 2) == 1)
   }
 
+  /// A batch imported while a run goes on is left for the next run: not sent unasked, not in the progress.
+  @Test func rowsStagedDuringARunWaitForTheNextOne() async throws {
+    let store = InMemorySubmissionStore()
+    await store.stage(Self.rows(40))
+    let later = Self.rows(8, batch: 2).map { row in
+      var r = row
+      r.id += 100
+      return r
+    }
+    // 40 requests of 30 ms two at a time: the run lasts past the engine's look for new sendable rows
+    // (every half second), so it would find the later batch.
+    let engine = SubmissionEngine(
+      api: StagingAPI(store: store, later: later), store: store, clock: SystemSubmissionClock(),
+      options: SubmissionOptions(concurrency: 2), jitter: FixedJitter([0.5]))
+    let report = try await engine.run()
+    #expect(report.count(.succeeded) == 40)
+    #expect(report.count(.pending) == 8)
+    #expect(report.progress.total == 40)
+    #expect(report.progress.done == 40)
+    let next = try await engine.run()
+    #expect(next.count(.succeeded) == 48)
+  }
+
   @Test func rateLimitSpacesRequests() async throws {
     var rig = Rig()
     rig.options.rate = 10
@@ -376,6 +399,25 @@ actor Gauge {
     peak = max(peak, current)
   }
   func leave() { current -= 1 }
+}
+
+/// Creates like `FakeMagnaAPI`, and stages `later` in `store` at its first request (another batch
+/// imported while a run goes on).
+struct StagingAPI: MagnaAPI {
+  let store: InMemorySubmissionStore
+  let later: [SubmissionRow]
+  let counter = FakeMagnaAPI()
+  func createAllocation(body: [UInt8]) async -> CreateOutcome {
+    if await counter.createCalls == 0 { await store.stage(later) }
+    try? await Task.sleep(for: .milliseconds(30))
+    return await counter.createAllocation(body: body)
+  }
+  func listAllocations(tokenId: String, walletAddress: String?, cursor: String?, limit: Int)
+    async throws(MagnaError)
+    -> AllocationPage
+  { AllocationPage(items: [], cursor: nil, total: 0) }
+  func contractIds(tokenId: String) async throws(MagnaError) -> Set<String> { [] }
+  func scheduleIds(tokenId: String) async throws(MagnaError) -> Set<String> { [] }
 }
 
 struct SlowAPI: MagnaAPI {

@@ -78,6 +78,20 @@ import Testing
     #expect(AllotDatabase.resolvePath(explicit: nil, environment: [:]) == "allot.sqlite")
   }
 
+  /// A submission's horizon: rows staged after it (a later batch) are not among the rows to send.
+  @Test func sendableRowsStopAtTheHorizon() async throws {
+    let t = try TempDatabase()
+    defer { t.remove() }
+    #expect(try await t.db.lastRowId() == nil)
+    try t.stage(valid: 3)
+    let horizon = try #require(try await t.db.lastRowId())
+    try t.stage(valid: 2, fingerprintPrefix: "later")
+    #expect(try await t.db.lastRowId() == horizon + 2)
+    let upTo = try await t.db.sendableRows(batch: nil, now: 0, limit: 10, upTo: horizon)
+    #expect(upTo.map(\.id) == [horizon - 2, horizon - 1, horizon])
+    #expect(try await t.db.sendableRows(batch: nil, now: 0, limit: 10).count == 5)
+  }
+
   @Test func stagingCountsAndIssues() async throws {
     let t = try TempDatabase()
     defer { t.remove() }

@@ -127,6 +127,9 @@ public struct SubmissionEngine: Sendable {
     let concurrency = options.concurrency
     let start = await clock.now()
     let recovered = try await store.recoverInFlight(batch: batch, now: start)
+    // The rows staged when the run starts: a batch imported meanwhile waits for the next run (and is not
+    // sent without being asked for, nor counted in this run's progress).
+    let horizon = try await store.lastRowId()
     let initial = try await store.counts(batch: batch)
     var tally = Tally(
       start: start,
@@ -309,7 +312,7 @@ public struct SubmissionEngine: Sendable {
           }
           if !job.isEmpty {
             committing = true
-            group.addTask { try await self.commit(job) }
+            group.addTask { try await self.commit(job, upTo: horizon) }
           }
         }
 
@@ -365,9 +368,9 @@ public struct SubmissionEngine: Sendable {
     return n >= Double(4 * c) ? 4 * c : max(1, Int(n))
   }
 
-  /// One transaction: reads sendable rows if asked, then records outcomes, marks rows `in_flight`,
-  /// stamps again or puts back ready rows.
-  func commit(_ job: CommitJob) async throws -> ChildResult {
+  /// One transaction: reads sendable rows (of ids up to `horizon`) if asked, then records outcomes, marks
+  /// rows `in_flight`, stamps again or puts back ready rows.
+  func commit(_ job: CommitJob, upTo horizon: Int64?) async throws -> ChildResult {
     let startedAt = await clock.now()
     var candidates = job.claim
     var unclaimed: [SubmissionRow] = []
@@ -376,7 +379,8 @@ public struct SubmissionEngine: Sendable {
     if let fetchLimit = job.fetchLimit {
       // The rows taken from the queue are still `pending` in the store: read past them.
       let limit = fetchLimit + job.claim.count
-      var rows = try await store.sendableRows(batch: options.batch, now: startedAt, limit: limit)
+      var rows = try await store.sendableRows(
+        batch: options.batch, now: startedAt, limit: limit, upTo: horizon)
       full = rows.count >= limit
       if !job.claim.isEmpty {
         let taken = Set(job.claim.map(\.id))

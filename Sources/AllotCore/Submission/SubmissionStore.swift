@@ -136,8 +136,13 @@ public protocol SubmissionStore: Sendable {
   /// Returns how many rows moved.
   func recoverInFlight(batch: Int64?, now: Double) async throws -> Int
 
-  /// Rows ready to send: `pending`, then `retry_wait` due at `now`, in row order, at most `limit`.
-  func sendableRows(batch: Int64?, now: Double, limit: Int) async throws -> [SubmissionRow]
+  /// Rows ready to send: `pending`, then `retry_wait` due at `now`, in row order, at most `limit`; only
+  /// rows whose id is at most `lastRowId` when it is given.
+  func sendableRows(batch: Int64?, now: Double, limit: Int, upTo lastRowId: Int64?) async throws
+    -> [SubmissionRow]
+
+  /// The highest row id in the store (of any batch), nil when there is no row.
+  func lastRowId() async throws -> Int64?
 
   /// `unknown` rows that can be verified (reference sent) and are due at `now`, at most `limit`.
   func verifiableRows(batch: Int64?, now: Double, limit: Int) async throws -> [SubmissionRow]
@@ -155,4 +160,9 @@ public protocol SubmissionStore: Sendable {
 
 extension SubmissionStore {
   public func apply(_ update: RowUpdate) async throws { try await apply([update]) }
+
+  /// `sendableRows(batch:now:limit:upTo:)` of every row.
+  public func sendableRows(batch: Int64?, now: Double, limit: Int) async throws -> [SubmissionRow] {
+    try await sendableRows(batch: batch, now: now, limit: limit, upTo: nil)
+  }
 }

@@ -48,12 +48,17 @@ public actor InMemorySubmissionStore: SubmissionStore {
     return n
   }
 
-  public func sendableRows(batch: Int64?, now: Double, limit: Int) async throws -> [SubmissionRow] {
-    let all = rows.values.map(\.row).filter { inBatch($0, batch) }.sorted { $0.id < $1.id }
+  public func sendableRows(batch: Int64?, now: Double, limit: Int, upTo lastRowId: Int64?) async throws
+    -> [SubmissionRow]
+  {
+    let all = rows.values.map(\.row).filter { inBatch($0, batch) && $0.id <= (lastRowId ?? .max) }
+      .sorted { $0.id < $1.id }
     let pending = all.filter { $0.state == .pending }
     let due = all.filter { $0.state == .retryWait && ($0.nextAttemptAt ?? 0) <= now }
     return Array((pending + due).prefix(max(0, limit)))
   }
+
+  public func lastRowId() async throws -> Int64? { rows.keys.max() }
 
   public func verifiableRows(batch: Int64?, now: Double, limit: Int) async throws -> [SubmissionRow] {
     let all = rows.values.map(\.row).filter { inBatch($0, batch) }.sorted { $0.id < $1.id }
