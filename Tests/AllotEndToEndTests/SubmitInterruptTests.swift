@@ -1,4 +1,5 @@
 import AllotCore
+import AllotStore
 import AllotTestSupport
 import Foundation
 import Testing
@@ -135,5 +136,41 @@ import Testing
     // Once it has ended, the next run may start (and finds nothing to send).
     let after = try await AllotRunner.run(["submit"], environment: env)
     #expect(after.status == 0, "\(after.stdout)\(after.stderr)")
+  }
+
+  /// Another process holding the database for longer than the usual busy timeout (10 s), as an import of
+  /// a large sheet does: the run's commits wait for it instead of stopping, and the batch it staged is
+  /// left for the next run.
+  @Test func aLongImportMeanwhileMakesTheRunWaitNotStop() async throws {
+    let (sandbox, env, tokenId) = try await prepare(latencyMs: 200)
+    defer { sandbox.stop() }
+    let output = try AllotRunner.temporaryDirectory() + "/submit.out"
+    let p = try await startSubmit(env, output: output)
+    let path = try #require(env["ALLOT_DB"])
+    let imported = try await offPool { () throws -> ImportSummary in
+      let db = try AllotDatabase(path: path)
+      return try db.importBatch(
+        NewBatch(fileName: "later.csv", fileSHA256: "00", sheet: nil, mappingJSON: nil, optionsJSON: "{}")
+      ) { stager in
+        Thread.sleep(forTimeInterval: 12)
+        try stager.addValid(
+          sourceRow: 2, payload: Array(#"{"amount":"1"}"#.utf8), fingerprint: "later", tokenId: tokenId,
+          walletAddress: nil)
+      }
+    }
+    #expect(imported.pending == 1)
+    await offPool { p.waitUntilExit() }
+    let printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+    // Exit 1: the later batch's row is still pending (the contract: 0 only when every row is settled).
+    #expect(p.terminationStatus == 1, "\(printed)")
+    #expect(!printed.contains("busy"), "\(printed)")
+    let c = try await counts(env)
+    #expect(c["succeeded", default: 0] == Self.rows, "\(c)")
+    #expect(try await listed(env, tokenId: tokenId).count == Self.rows)
+    let status = try await AllotRunner.run(["status", "--format", "json"], environment: env)
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+    let later = (json["batches"] as? [[String: Any]])?.last?["counts"] as? [String: Int]
+    #expect(later?["pending"] == 1, "the later batch waits for the next run: \(json)")
   }
 }

@@ -72,7 +72,9 @@ struct SubmitCommand: AsyncParsableCommand {
     guard verifyPatience >= 0, verifyPatience <= 86_400 else {
       throw usage("--verify-patience must be between 0 and 86400 seconds.")
     }
-    let db = try database.open()
+    // A run can last hours while other commands use the database: its commits wait for another writer
+    // (an `allot import` of a large sheet holds the database for its whole transaction) rather than stop.
+    let db = try database.open(busyTimeout: Self.busyTimeout)
     if let batch {
       guard (try? db.batches(id: batch))?.isEmpty == false else {
         throw usage("there is no batch \(batch) in \(db.path).")
@@ -116,6 +118,9 @@ struct SubmitCommand: AsyncParsableCommand {
     }
     try finish(report, db)
   }
+
+  /// Seconds a commit waits for another process's transaction before the run stops.
+  static let busyTimeout = 300.0
 
   private func usage(_ sentence: String) -> ExitCode {
     Console.error("allot: \(sentence)")

@@ -10,10 +10,11 @@ struct DatabaseOption: ParsableArguments {
 
   var resolvedPath: String { AllotDatabase.resolvePath(explicit: path) }
 
-  /// Opens the database, or prints one sentence and gives exit status 2.
-  func open() throws -> AllotDatabase {
+  /// Opens the database, or prints one sentence and gives exit status 2. A write waits up to `busyTimeout`
+  /// seconds for another process's transaction (an import) to end.
+  func open(busyTimeout: Double = 10) throws -> AllotDatabase {
     do {
-      return try AllotDatabase(path: resolvedPath)
+      return try AllotDatabase(path: resolvedPath, busyTimeout: busyTimeout)
     } catch {
       Console.error("allot: \(error.description)")
       throw ExitStatus.badInput
