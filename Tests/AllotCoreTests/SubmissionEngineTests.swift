@@ -401,17 +401,10 @@ actor Gauge {
   func leave() { current -= 1 }
 }
 
-/// Creates like `FakeMagnaAPI`, and stages `later` in `store` at its first request (another batch
-/// imported while a run goes on).
-struct StagingAPI: MagnaAPI {
-  let store: InMemorySubmissionStore
-  let later: [SubmissionRow]
-  let counter = FakeMagnaAPI()
-  func createAllocation(body: [UInt8]) async -> CreateOutcome {
-    if await counter.createCalls == 0 { await store.stage(later) }
-    try? await Task.sleep(for: .milliseconds(30))
-    return await counter.createAllocation(body: body)
-  }
+/// A Magna double that only creates: an empty list, no contracts, no schedules.
+protocol CreatingAPI: MagnaAPI {}
+
+extension CreatingAPI {
   func listAllocations(tokenId: String, walletAddress: String?, cursor: String?, limit: Int)
     async throws(MagnaError)
     -> AllocationPage
@@ -420,7 +413,20 @@ struct StagingAPI: MagnaAPI {
   func scheduleIds(tokenId: String) async throws(MagnaError) -> Set<String> { [] }
 }
 
-struct SlowAPI: MagnaAPI {
+/// Creates like `FakeMagnaAPI`, and stages `later` in `store` at its first request (another batch
+/// imported while a run goes on).
+struct StagingAPI: CreatingAPI {
+  let store: InMemorySubmissionStore
+  let later: [SubmissionRow]
+  let counter = FakeMagnaAPI()
+  func createAllocation(body: [UInt8]) async -> CreateOutcome {
+    if await counter.createCalls == 0 { await store.stage(later) }
+    try? await Task.sleep(for: .milliseconds(30))
+    return await counter.createAllocation(body: body)
+  }
+}
+
+struct SlowAPI: CreatingAPI {
   let gauge: Gauge
   let counter = FakeMagnaAPI()
   func createAllocation(body: [UInt8]) async -> CreateOutcome {
@@ -430,10 +436,4 @@ struct SlowAPI: MagnaAPI {
     await gauge.leave()
     return await counter.createAllocation(body: body)
   }
-  func listAllocations(tokenId: String, walletAddress: String?, cursor: String?, limit: Int)
-    async throws(MagnaError)
-    -> AllocationPage
-  { AllocationPage(items: [], cursor: nil, total: 0) }
-  func contractIds(tokenId: String) async throws(MagnaError) -> Set<String> { [] }
-  func scheduleIds(tokenId: String) async throws(MagnaError) -> Set<String> { [] }
 }
