@@ -50,9 +50,23 @@ import Testing
       tokenId: tokenId)
   }
 
+  /// A running `allot submit` and the file its output goes to.
+  struct RunningSubmit {
+    let process: Process
+    let output: String
+
+    /// Waits for the process to end; what it printed.
+    func ended() async -> String {
+      let p = process
+      await offPool { p.waitUntilExit() }
+      return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+    }
+  }
+
   /// Starts `allot submit`, and returns once its first requests have left (rows marked `in_flight`, then a
   /// moment for the requests to go out).
-  func startSubmit(_ env: [String: String], output: String) async throws -> Process {
+  func startSubmit(_ env: [String: String]) async throws -> RunningSubmit {
+    let output = try AllotRunner.temporaryDirectory() + "/submit.out"
     let p = try AllotRunner.start(
       ["submit", "--concurrency", "3", "--request-timeout", "30"], environment: env, output: output)
     let started = ContinuousClock.now
@@ -60,17 +74,16 @@ import Testing
       try await Task.sleep(for: .milliseconds(50))
     }
     try await Task.sleep(for: .milliseconds(300))
-    return p
+    return RunningSubmit(process: p, output: output)
   }
 
   @Test func firstCtrlCFinishesTheRequestsInFlightAndSendsNoMore() async throws {
     let (sandbox, env, tokenId) = try await prepare(latencyMs: 1500)
     defer { sandbox.stop() }
-    let output = try AllotRunner.temporaryDirectory() + "/submit.out"
-    let p = try await startSubmit(env, output: output)
+    let run = try await startSubmit(env)
+    let p = run.process
     kill(p.processIdentifier, SIGINT)
-    await offPool { p.waitUntilExit() }
-    let printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+    let printed = await run.ended()
     #expect(p.terminationStatus == 1, "\(printed)")
     #expect(printed.contains("Stopped on request"), "\(printed)")
     let c = try await counts(env)
@@ -85,14 +98,13 @@ import Testing
   @Test func secondCtrlCAbortsAndTheNextRunSettlesThoseRowsOnce() async throws {
     let (sandbox, env, tokenId) = try await prepare(latencyMs: 4000)
     defer { sandbox.stop() }
-    let output = try AllotRunner.temporaryDirectory() + "/submit.out"
-    let p = try await startSubmit(env, output: output)
+    let run = try await startSubmit(env)
+    let p = run.process
     kill(p.processIdentifier, SIGINT)
     try await Task.sleep(for: .milliseconds(100))
     let abortedAt = ContinuousClock.now
     kill(p.processIdentifier, SIGINT)
-    await offPool { p.waitUntilExit() }
-    let printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+    let printed = await run.ended()
     #expect(
       ContinuousClock.now - abortedAt < .seconds(3), "aborting does not wait for the answers: \(printed)")
     #expect(p.terminationStatus == 1, "\(printed)")
@@ -120,15 +132,14 @@ import Testing
   @Test func aSecondSubmitOnTheSameDatabaseIsRefusedWhileOneRuns() async throws {
     let (sandbox, env, tokenId) = try await prepare(latencyMs: 1000)
     defer { sandbox.stop() }
-    let output = try AllotRunner.temporaryDirectory() + "/submit.out"
-    let first = try await startSubmit(env, output: output)
+    let run = try await startSubmit(env)
+    let first = run.process
     let second = try await AllotRunner.run(["submit", "--concurrency", "3"], environment: env)
     #expect(second.status == 2, "\(second.stdout)\(second.stderr)")
     #expect(second.stderr.contains("Another `allot submit` or `allot resolve` is working on this database"))
     let resolve = try await AllotRunner.run(["resolve", "1:2", "--not-created"], environment: env)
     #expect(resolve.status == 2, "\(resolve.stdout)\(resolve.stderr)")
-    await offPool { first.waitUntilExit() }
-    let printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+    let printed = await run.ended()
     #expect(first.terminationStatus == 0, "the first run is undisturbed: \(printed)")
     #expect(try await counts(env)["succeeded", default: 0] == Self.rows)
     let listed = try await listed(env, tokenId: tokenId)
@@ -144,8 +155,8 @@ import Testing
   @Test func aLongImportMeanwhileMakesTheRunWaitNotStop() async throws {
     let (sandbox, env, tokenId) = try await prepare(latencyMs: 200)
     defer { sandbox.stop() }
-    let output = try AllotRunner.temporaryDirectory() + "/submit.out"
-    let p = try await startSubmit(env, output: output)
+    let run = try await startSubmit(env)
+    let p = run.process
     let path = try #require(env["ALLOT_DB"])
     let imported = try await offPool { () throws -> ImportSummary in
       let db = try AllotDatabase(path: path)
@@ -159,8 +170,7 @@ import Testing
       }
     }
     #expect(imported.pending == 1)
-    await offPool { p.waitUntilExit() }
-    let printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+    let printed = await run.ended()
     // Exit 1: the later batch's row is still pending (the contract: 0 only when every row is settled).
     #expect(p.terminationStatus == 1, "\(printed)")
     #expect(!printed.contains("busy"), "\(printed)")
