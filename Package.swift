@@ -14,6 +14,8 @@ let package = Package(
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    // Already built for async-http-client; named here only so tests can use `NIOEmbedded`.
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -80,7 +82,10 @@ let package = Package(
     .testTarget(name: "AllotStoreTests", dependencies: ["AllotStore", "AllotTestSupport"]),
     .testTarget(
       name: "AllotHTTPTests",
-      dependencies: ["AllotHTTP", "AllotSandbox", "AllotTestSupport"]
+      dependencies: [
+        "AllotHTTP", "AllotSandbox", "AllotTestSupport",
+        .product(name: "NIOEmbedded", package: "swift-nio"),
+      ]
     ),
     .testTarget(name: "AllotReportsTests", dependencies: ["AllotReports", "AllotTestSupport"]),
     .testTarget(

@@ -38,6 +38,14 @@ func makeHTTPClientConfiguration(
   configuration.timeout = .init(connect: connectTimeout.timeAmount)
   configuration.connectionPool.retryConnectionEstablishment = retryConnectionEstablishment
   configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = maxConnections
+  // No tracer: AsyncHTTPClient otherwise starts a (no-op) span per request and formats its
+  // attributes, about 4 % of submit's CPU. allot bootstraps no tracing system.
+  configuration.tracing.tracer = nil
+  configuration.http1_1ConnectionDebugInitializer = { channel in
+    channel.eventLoop.makeCompletedFuture {
+      try channel.pipeline.syncOperations.addHandler(FlushCoalescer(), position: .first)
+    }
+  }
   return configuration
 }
 
