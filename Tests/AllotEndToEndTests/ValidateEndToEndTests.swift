@@ -140,3 +140,40 @@ import Testing
     #expect(with.status == 0, "\(with.stdout)")
   }
 }
+
+/// The rows before the header are read on one thread, the rest on every core: a sheet whose title rows
+/// fill more than the first read (64 KiB) reports what the same rows without the titles report.
+@Suite struct ValidateTitleRowsEndToEndTests {
+  @Test func titleRowsLongerThanTheFirstReadChangeOnlyRowNumbers() async throws {
+    let sample = try String(contentsOfFile: "samples/stakeholders.csv", encoding: .utf8)
+    let lines = sample.split(whereSeparator: \.isNewline).map(String.init)
+    let header = lines[0]
+    // 12,000 data rows (three 1 MiB chunks): the sample's rows again and again (duplicates too).
+    let body = (0..<240).flatMap { _ in lines.dropFirst() }.joined(separator: "\n") + "\n"
+    let titles = (1...10).map { "Grants register, part \($0): " + String(repeating: "notes ", count: 1_500) }
+    let dir = try AllotRunner.temporaryDirectory()
+    try (header + "\n" + body).write(toFile: dir + "/plain.csv", atomically: true, encoding: .utf8)
+    try (titles.joined(separator: "\n") + "\n" + header + "\n" + body)
+      .write(toFile: dir + "/titled.csv", atomically: true, encoding: .utf8)
+    #expect(titles.joined().utf8.count > 64 << 10)
+
+    func issues(_ name: String) async throws -> (rows: Int?, list: [String]) {
+      let r = try await AllotRunner.run(["validate", dir + "/" + name, "--format", "json"])
+      #expect(r.status == 1)
+      #expect(!r.crashed)
+      let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+      let shift = name == "titled.csv" ? titles.count : 0
+      let list = (json["issues"] as? [[String: Any]] ?? []).map { issue in
+        let row = (issue["row"] as? Int).map { $0 - shift }
+        return "\(row ?? -1) \(issue["column"] ?? "") \(issue["code"] ?? "") \(issue["value"] ?? "")"
+      }
+      return (json["rows"] as? Int, list)
+    }
+    let plain = try await issues("plain.csv")
+    let titled = try await issues("titled.csv")
+    #expect(plain.rows == 12_000)
+    #expect(titled.rows == plain.rows)
+    #expect(plain.list.count > 10_000)  // copies of valid rows are duplicates
+    #expect(titled.list == plain.list)
+  }
+}
