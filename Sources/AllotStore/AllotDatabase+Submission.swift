@@ -158,22 +158,28 @@ extension AllotDatabase: SubmissionStore {
     guard RowTransition.isLegal(from: u.from, to: u.to) else {
       throw RowTransitionError(rowId: u.rowId, from: u.from, to: u.to)
     }
-    try statements.update.execute(arguments: [
-      u.to.rawValue,
-      u.resetAttempts, u.attemptsDelta,
-      u.nextAttemptAt,
-      u.verifyChecks,
-      u.sentAt,
-      u.referenceSent,
-      u.sentBody.map { Data($0) },
-      u.allocationId,
-      u.allocationKey,
-      u.httpStatus,
-      u.errorType, u.errorType, u.clearError,
-      u.errorMessage, u.errorMessage, u.clearError,
-      now,
-      u.rowId, u.from.rawValue,
-    ])
+    try RawBinding.run(statements.update) { b in
+      b.text(1, u.to.rawValue)
+      b.bool(2, u.resetAttempts)
+      b.int(3, u.attemptsDelta)
+      b.double(4, u.nextAttemptAt)
+      b.int(5, u.verifyChecks)
+      b.double(6, u.sentAt)
+      b.bool(7, u.referenceSent)
+      b.blob(8, u.sentBody)
+      b.text(9, u.allocationId)
+      b.text(10, u.allocationKey)
+      b.int(11, u.httpStatus)
+      b.text(12, u.errorType)
+      b.text(13, u.errorType)
+      b.bool(14, u.clearError)
+      b.text(15, u.errorMessage)
+      b.text(16, u.errorMessage)
+      b.bool(17, u.clearError)
+      b.double(18, now)
+      b.int64(19, u.rowId)
+      b.text(20, u.from.rawValue)
+    }
     guard db.changesCount == 1 else {
       let current = try String.fetchOne(db, sql: "SELECT state FROM rows WHERE id = ?", arguments: [u.rowId])
       guard let current, let state = RowState(rawValue: current) else {
@@ -212,8 +218,14 @@ extension AllotDatabase: SubmissionStore {
   }
 
   static func appendAttempt(_ statement: Statement, rowId: Int64, _ a: AttemptRecord) throws {
-    try statement.execute(arguments: [
-      rowId, a.startedAt, a.finishedAt, a.durationMs, a.httpStatus, a.outcome, a.error,
-    ])
+    try RawBinding.run(statement) { b in
+      b.int64(1, rowId)
+      b.double(2, a.startedAt)
+      b.double(3, a.finishedAt)
+      b.int(4, a.durationMs)
+      b.int(5, a.httpStatus)
+      b.text(6, a.outcome)
+      b.text(7, a.error)
+    }
   }
 }
