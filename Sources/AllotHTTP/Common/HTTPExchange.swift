@@ -41,8 +41,10 @@ func makeHTTPClientConfiguration(
   // No tracer: AsyncHTTPClient otherwise starts a (no-op) span per request and formats its
   // attributes, about 4 % of submit's CPU. allot bootstraps no tracing system.
   configuration.tracing.tracer = nil
+  // Head and body of a request in one socket write (`FlushCoalescer`). AsyncHTTPClient calls this before
+  // it hands the connection a request; it may call it off the channel's event loop.
   configuration.http1_1ConnectionDebugInitializer = { channel in
-    channel.eventLoop.makeCompletedFuture {
+    channel.eventLoop.submit {
       try channel.pipeline.syncOperations.addHandler(FlushCoalescer(), position: .first)
     }
   }
