@@ -70,7 +70,7 @@ let package = Package(
     // The submit benchmark's floor: AsyncHTTPClient alone, per request (scripts/bench).
     .executableTarget(
       name: "http-floor",
-      dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")],
+      dependencies: ["AllotHTTP", .product(name: "AsyncHTTPClient", package: "async-http-client")],
       path: "Sources/HTTPFloor"
     ),
     .target(

@@ -5,11 +5,16 @@
 // machine: the floor under `allot submit`'s CPU per row. The token comes from MAGNA_API_TOKEN.
 //
 //   http-floor URL BODY_FILE [--requests N] [--concurrency C] [--api future|async]
+//              [--configuration default|allot]
 //
 // `future`: the EventLoopFuture API, requests started from the event loop as answers arrive (the
 // cheapest way AsyncHTTPClient offers; allot's clients use its delegate form, awaited from a task);
 // `async`: `execute(_:timeout:)` from a task per request on the event loop's executor.
+// `--configuration allot`: the client configured as allot's clients are (`makeHTTPClientConfiguration`:
+// no tracing spans, head and body in one socket write, no redirects); `default` (the default): as
+// AsyncHTTPClient comes, but for redirects.
 
+import AllotHTTP
 import AsyncHTTPClient
 import Foundation
 import NIOConcurrencyHelpers
@@ -29,12 +34,13 @@ func cpuSeconds() -> Double {
 }
 
 func parse(_ arguments: [String]) throws -> (
-  url: String, body: [UInt8], requests: Int, concurrency: Int, api: String
+  url: String, body: [UInt8], requests: Int, concurrency: Int, api: String, allotConfiguration: Bool
 ) {
   var positional: [String] = []
   var requests = 4000
   var concurrency = 16
   var api = "future"
+  var configuration = "default"
   var i = 0
   while i < arguments.count {
     let a = arguments[i]
@@ -45,6 +51,7 @@ func parse(_ arguments: [String]) throws -> (
       case "--requests": requests = Int(v) ?? 0
       case "--concurrency": concurrency = Int(v) ?? 0
       case "--api": api = v
+      case "--configuration": configuration = v
       default: throw Usage(description: "unknown option \(a)")
       }
       i += 2
@@ -54,22 +61,30 @@ func parse(_ arguments: [String]) throws -> (
     }
   }
   guard positional.count == 2 else { throw Usage(description: "give the URL and the body file") }
-  guard requests > 0, concurrency > 0, api == "future" || api == "async" else {
-    throw Usage(description: "--requests and --concurrency must be positive, --api future or async")
+  guard requests > 0, concurrency > 0, api == "future" || api == "async",
+    configuration == "default" || configuration == "allot"
+  else {
+    throw Usage(
+      description:
+        "--requests and --concurrency must be positive, --api future or async, --configuration default or allot"
+    )
   }
   guard let data = FileManager.default.contents(atPath: positional[1]) else {
     throw Usage(description: "cannot read \(positional[1])")
   }
-  return (positional[0], Array(data), requests, concurrency, api)
+  return (positional[0], Array(data), requests, concurrency, api, configuration == "allot")
 }
 
-let options: (url: String, body: [UInt8], requests: Int, concurrency: Int, api: String)
+let options:
+  (
+    url: String, body: [UInt8], requests: Int, concurrency: Int, api: String, allotConfiguration: Bool
+  )
 do {
   options = try parse(Array(CommandLine.arguments.dropFirst()))
 } catch {
   FileHandle.standardError.write(
     Data(
-      "http-floor: \(error)\nusage: http-floor URL BODY_FILE [--requests N] [--concurrency C] [--api future|async]\n"
+      "http-floor: \(error)\nusage: http-floor URL BODY_FILE [--requests N] [--concurrency C] [--api future|async] [--configuration default|allot]\n"
         .utf8))
   exit(2)
 }
@@ -82,6 +97,10 @@ let loop = MultiThreadedEventLoopGroup.singleton.next()
 var configuration = HTTPClient.Configuration()
 configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = options.concurrency
 configuration.redirectConfiguration = .disallow
+if options.allotConfiguration {
+  configuration = makeHTTPClientConfiguration(
+    connectTimeout: .seconds(10), retryConnectionEstablishment: true, maxConnections: options.concurrency)
+}
 let http = HTTPClient(eventLoopGroupProvider: .shared(loop), configuration: configuration)
 let cpuBefore = cpuSeconds()
 let started = ContinuousClock.now
@@ -169,6 +188,7 @@ let answered = statuses.withLockedValue { $0 }.sorted { $0.key < $1.key }.map {
 print(
   String(
     format:
-      "%@ API: %d requests, %d in flight: %.2f s, %.0f requests/s, CPU %.3f s = %.3f ms per request (%@)",
-    options.api, options.requests, options.concurrency, wall, Double(options.requests) / wall, cpu,
+      "%@ API%@: %d requests, %d in flight: %.2f s, %.0f requests/s, CPU %.3f s = %.3f ms per request (%@)",
+    options.api, options.allotConfiguration ? ", allot's configuration" : "", options.requests,
+    options.concurrency, wall, Double(options.requests) / wall, cpu,
     cpu / Double(options.requests) * 1000, answered.joined(separator: ", ")))

@@ -30,7 +30,7 @@ extension Duration {
 /// re-sent elsewhere), a connect timeout, bounded pool. No read timeout: each request's deadline (the
 /// client's `requestTimeout`) bounds it from start to end, and an idle-read timer, set and reset on every
 /// read of every request, only added work.
-func makeHTTPClientConfiguration(
+package func makeHTTPClientConfiguration(
   connectTimeout: Duration, retryConnectionEstablishment: Bool, maxConnections: Int
 ) -> HTTPClient.Configuration {
   var configuration = HTTPClient.Configuration()
