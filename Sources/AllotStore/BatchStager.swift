@@ -205,10 +205,10 @@ public final class BatchStager {
           stmt, base + 7, UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self),
           Int32(name.utf8CodeUnitCount), nil)
       } else {
-        _ = sqlite3_bind_text(stmt, base + 7, e.state.rawValue, -1, Self.transient)
+        _ = sqlite3_bind_text(stmt, base + 7, e.state.rawValue, -1, RawBinding.transient)
       }
       if let skippedFrom = e.skippedFrom {
-        _ = sqlite3_bind_text(stmt, base + 9, skippedFrom, -1, Self.transient)
+        _ = sqlite3_bind_text(stmt, base + 9, skippedFrom, -1, RawBinding.transient)
       } else {
         sqlite3_bind_null(stmt, base + 9)
       }
@@ -249,9 +249,6 @@ public final class BatchStager {
       throw StoreError("Cannot stage \(row): \(message).")
     }
   }
-
-  /// SQLite copies a text bound with this destructor.
-  private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
   /// The parameters of `insertIssue` that take texts: column_name … value.
   private static let issueTextIndexes: [Int32] = [3, 4, 5, 6, 7, 8]

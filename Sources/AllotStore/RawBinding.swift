@@ -25,8 +25,8 @@ struct RawBinding {
     }
   }
 
-  /// SQLite copies what is bound with this destructor.
-  private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+  /// SQLite copies what is bound with this destructor (`SQLITE_TRANSIENT`; staging uses it too).
+  static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
   func text(_ index: Int32, _ value: String?) {
     guard var value else {

@@ -12,8 +12,6 @@ final class FlushCoalescer: ChannelOutboundHandler {
 
   private var flushScheduled = false
 
-  init() {}
-
   func flush(context: ChannelHandlerContext) {
     guard !flushScheduled else { return }
     flushScheduled = true
