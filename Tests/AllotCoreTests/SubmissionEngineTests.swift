@@ -1,4 +1,5 @@
 import AllotTestSupport
+import Synchronization
 import Testing
 
 @testable import AllotCore
@@ -276,7 +277,7 @@ import Testing
   @Test func stopRequestFinishesInFlightAndStartsNothingNew() async throws {
     let control = SubmissionControl()
     let rig = Rig { call, _ in
-      if call == 2 { Task { await control.requestStop() } }
+      if call == 2 { control.requestStop() }
       return .create
     }
     var r = rig
@@ -435,5 +436,153 @@ struct SlowAPI: CreatingAPI {
     try? await Task.sleep(nanoseconds: 1_000_000)
     await gauge.leave()
     return await counter.createAllocation(body: body)
+  }
+}
+
+/// Starts create requests that never answer by themselves: each ends only when cancelled, as a request
+/// the HTTP client cancels in flight does.
+final class HangingAPI: CreatingAPI, @unchecked Sendable {
+  private let lock = NSLockLike()
+  private var pending: [Int: @Sendable (CreateOutcome) -> Void] = [:]
+  private var next = 0
+  private(set) var started = 0
+  private(set) var cancelled = 0
+
+  var inFlight: Int { lock.run { pending.count } }
+  var counts: (started: Int, cancelled: Int) { lock.run { (started, cancelled) } }
+
+  func createAllocation(body: [UInt8]) async -> CreateOutcome {
+    .notSent(reason: "not used: requests start through startCreateAllocation")
+  }
+
+  /// Waits until `condition` holds (true) or 20 seconds have passed (false).
+  func wait(until condition: (HangingAPI) -> Bool) async -> Bool {
+    let started = ContinuousClock.now
+    while !condition(self) {
+      if ContinuousClock.now - started > .seconds(20) { return false }
+      try? await Task.sleep(for: .milliseconds(5))
+    }
+    return true
+  }
+
+  /// Ends every request still in flight (so a test that failed does not hang).
+  func endAll() {
+    let completions = lock.run {
+      defer { pending.removeAll() }
+      return Array(pending.values)
+    }
+    for c in completions { c(.notSent(reason: "ended by the test")) }
+  }
+
+  /// Answers the oldest request in flight: created.
+  func answerOne() {
+    let completion = lock.run { () -> (@Sendable (CreateOutcome) -> Void)? in
+      guard let first = pending.keys.min() else { return nil }
+      return pending.removeValue(forKey: first)
+    }
+    completion?(.created(id: "alloc-answered", key: "A-answered"))
+  }
+
+  func startCreateAllocation(body: [UInt8], completion: @escaping @Sendable (CreateOutcome) -> Void)
+    -> CreateRequestHandle
+  {
+    let id = lock.run {
+      next += 1
+      started += 1
+      pending[next] = completion
+      return next
+    }
+    return CreateRequestHandle { [self] in
+      let completion = lock.run {
+        let c = pending.removeValue(forKey: id)
+        if c != nil { cancelled += 1 }
+        return c
+      }
+      completion?(.uncertain(status: nil, reason: "request cancelled while in flight"))
+    }
+  }
+}
+
+/// A lock usable from synchronous code in tests.
+final class NSLockLike: @unchecked Sendable {
+  private let mutex = Mutex(())
+  func run<T>(_ body: () -> T) -> T { mutex.withLock { _ in body() } }
+}
+
+extension SubmissionEngineTests {
+  /// The run's task is cancelled (a second Ctrl-C) while requests are out: each is cancelled at once, the
+  /// run ends as cancelled, and the rows whose answers were lost are `unknown` (checked on the next run).
+  @Test func cancellingTheRunCancelsTheRequestsInFlight() async throws {
+    let store = InMemorySubmissionStore()
+    await store.stage(Self.rows(20))
+    let api = HangingAPI()
+    let engine = SubmissionEngine(
+      api: api, store: store, clock: SystemSubmissionClock(), options: SubmissionOptions(concurrency: 4),
+      jitter: FixedJitter([0.5]))
+    let run = Task { try await engine.run() }
+    #expect(await api.wait { $0.inFlight == 4 })
+    run.cancel()
+    #expect(await api.wait { $0.counts.cancelled == 4 })
+    api.endAll()
+    let report = try await run.value
+    #expect(report.ending == .cancelled)
+    #expect(api.counts.started == 4)
+    #expect(api.counts.cancelled == 4)
+    #expect(report.count(.pending) == 16)
+    #expect(report.count(.unknown) + report.count(.inFlight) == 4)
+  }
+
+  /// A commit fails while requests are out: the run throws, and only after every request in flight was
+  /// cancelled and has ended (none outlives the run).
+  @Test func aStoreFailureCancelsTheRequestsInFlightBeforeThrowing() async throws {
+    let store = InMemorySubmissionStore()
+    await store.stage(Self.rows(20))
+    let api = HangingAPI()
+    let engine = SubmissionEngine(
+      api: api, store: store, clock: SystemSubmissionClock(), options: SubmissionOptions(concurrency: 4),
+      jitter: FixedJitter([0.5]))
+    let run = Task { try await engine.run() }
+    #expect(await api.wait { $0.inFlight == 4 })
+    await store.setFailApply("disk full")
+    // The store fails at the next commit, the one that records this answer.
+    api.answerOne()
+    #expect(await api.wait { $0.inFlight == 0 })
+    api.endAll()
+    await #expect(throws: FakeStoreError.self) { try await run.value }
+    let counts = api.counts
+    #expect(counts.started >= 4)
+    #expect(counts.cancelled == counts.started - 1)
+  }
+}
+
+extension SubmissionEngineTests {
+  /// An answer is committed within the outcome delay even when no other answer comes to trigger a commit
+  /// (the other requests are slow): a crash then leaves it recorded, not to be verified.
+  @Test func anOutcomeIsCommittedWhileTheOtherRequestsHang() async throws {
+    let store = InMemorySubmissionStore()
+    await store.stage(Self.rows(20))
+    let api = HangingAPI()
+    let engine = SubmissionEngine(
+      api: api, store: store, clock: SystemSubmissionClock(), options: SubmissionOptions(concurrency: 4),
+      jitter: FixedJitter([0.5]))
+    let run = Task { try await engine.run() }
+    #expect(await api.wait { $0.inFlight == 4 })
+    // Slow requests: the answer comes 150 ms after the requests left, so few rows are kept ahead (and
+    // the rows marked ahead are still within their launch window: no commit to stamp them again).
+    try await Task.sleep(for: .milliseconds(150))
+    api.answerOne()
+    let answered = ContinuousClock.now
+    var succeeded = 0
+    while succeeded == 0, ContinuousClock.now - answered < .seconds(20) {
+      try await Task.sleep(for: .milliseconds(5))
+      succeeded = try await store.counts(batch: nil)[.succeeded] ?? 0
+    }
+    #expect(succeeded == 1)
+    #expect(ContinuousClock.now - answered < .seconds(5))
+    #expect(api.inFlight == 4)
+    run.cancel()
+    #expect(await api.wait { $0.inFlight == 0 })
+    api.endAll()
+    _ = try await run.value
   }
 }

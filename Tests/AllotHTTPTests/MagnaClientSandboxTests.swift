@@ -27,6 +27,25 @@ struct MagnaClientSandboxTests {
     }
   }
 
+  /// Started (the engine's way), the same request is created, its answer redacted and classified alike.
+  @Test func aStartedCreateIsCreated() async throws {
+    try await withSandbox { (info: SandboxInfo) in
+      try await withMagnaClient(try Fixture.magnaConfiguration(info)) { client in
+        let body = try Fixture.body(Fixture.request(info, reference: "allot:1:3:def"))
+        let outcome = await withCheckedContinuation { (c: CheckedContinuation<CreateOutcome, Never>) in
+          _ = client.startCreateAllocation(body: body) { c.resume(returning: $0) }
+        }
+        guard case .created(let id, _) = outcome else {
+          Issue.record("expected created, got \(outcome)")
+          return
+        }
+        let page = try await client.listAllocations(
+          tokenId: info.tokenId, walletAddress: nil, cursor: nil, limit: 10)
+        #expect(page.items.map(\.id) == [id])
+      }
+    }
+  }
+
   @Test func validationErrorsAreRejectedWithMagnasMessage() async throws {
     try await withSandbox { (info: SandboxInfo) in
       try await withMagnaClient(try Fixture.magnaConfiguration(info)) { client in

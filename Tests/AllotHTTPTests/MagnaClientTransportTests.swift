@@ -72,6 +72,55 @@ struct MagnaClientTransportTests {
   }
 }
 
+extension MagnaClientTransportTests {
+  /// The engine's way of sending: the outcome comes to a callback, and the handle cancels the request.
+  @Test func aStartedRequestCancelledByItsHandleEndsAsUncertain() async throws {
+    let server = try RawHTTPServer { _ in false }  // reads the request and never answers
+    defer { server.stop() }
+    try await withMagnaClient(try configuration(server, timeout: .seconds(120))) { client in
+      let started = ContinuousClock.now
+      let outcome = await withCheckedContinuation {
+        (continuation: CheckedContinuation<CreateOutcome, Never>) in
+        let handle = client.startCreateAllocation(body: Array(#"{"amount":"1"}"#.utf8)) {
+          continuation.resume(returning: $0)
+        }
+        Task {
+          while server.requests == 0, ContinuousClock.now - started < .seconds(60) {
+            try await Task.sleep(for: .milliseconds(10))
+          }
+          handle.cancel()
+        }
+      }
+      #expect(server.requests == 1)
+      #expect(outcome == .uncertain(status: nil, reason: "request cancelled while in flight"))
+      #expect(ContinuousClock.now - started < .seconds(120))
+    }
+  }
+
+  /// A started request's answer is classified as the awaited one is: here, a cut-off body.
+  @Test func aStartedRequestClassifiesItsAnswer() async throws {
+    let server = try RawHTTPServer { fd in
+      RawHTTPServer.send(
+        fd, "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"isPro")
+      return true
+    }
+    defer { server.stop() }
+    try await withMagnaClient(try configuration(server)) { client in
+      let outcome = await withCheckedContinuation {
+        (continuation: CheckedContinuation<CreateOutcome, Never>) in
+        _ = client.startCreateAllocation(body: Array(#"{"amount":"1"}"#.utf8)) {
+          continuation.resume(returning: $0)
+        }
+      }
+      guard case .uncertain(201?, let reason) = outcome else {
+        Issue.record("expected uncertain 201, got \(outcome)")
+        return
+      }
+      #expect(reason.hasPrefix("HTTP 201, then "))
+    }
+  }
+}
+
 /// An HTTP/1.1 server on 127.0.0.1 (a free port). For each connection it reads one request (head and
 /// `Content-Length` body), then calls `answer`: when that returns `true` the connection is closed, when
 /// `false` it is held open, unanswered, until `stop()`.

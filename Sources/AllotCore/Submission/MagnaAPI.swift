@@ -70,6 +70,11 @@ public struct MagnaError: Error, Sendable, Hashable, CustomStringConvertible {
 public protocol MagnaAPI: Sendable {
   /// `POST /allocations/create` with the exact body bytes.
   func createAllocation(body: [UInt8]) async -> CreateOutcome
+  /// Starts `POST /allocations/create` with the exact body bytes and calls `completion` once with its
+  /// outcome, on any thread. The submission engine sends this way, without a task per request; the
+  /// default runs ``createAllocation(body:)`` in a task.
+  func startCreateAllocation(body: [UInt8], completion: @escaping @Sendable (CreateOutcome) -> Void)
+    -> CreateRequestHandle
   /// `POST /allocations` (list), one page.
   func listAllocations(tokenId: String, walletAddress: String?, cursor: String?, limit: Int)
     async throws(MagnaError)
@@ -78,4 +83,25 @@ public protocol MagnaAPI: Sendable {
   func contractIds(tokenId: String) async throws(MagnaError) -> Set<String>
   /// `POST /schedules`: the ids of the token's schedules.
   func scheduleIds(tokenId: String) async throws(MagnaError) -> Set<String>
+}
+
+/// Cancels a create request started by ``MagnaAPI/startCreateAllocation(body:completion:)``; its completion
+/// is still called (with the outcome the cancellation leads to).
+public struct CreateRequestHandle: Sendable {
+  private let cancelRequest: @Sendable () -> Void
+
+  public init(cancel: @escaping @Sendable () -> Void) {
+    self.cancelRequest = cancel
+  }
+
+  public func cancel() { cancelRequest() }
+}
+
+extension MagnaAPI {
+  public func startCreateAllocation(
+    body: [UInt8], completion: @escaping @Sendable (CreateOutcome) -> Void
+  ) -> CreateRequestHandle {
+    let task = Task { completion(await createAllocation(body: body)) }
+    return CreateRequestHandle(cancel: { task.cancel() })
+  }
 }

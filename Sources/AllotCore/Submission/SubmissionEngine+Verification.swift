@@ -2,7 +2,9 @@ extension SubmissionEngine {
   /// Reads the `unknown` rows due for a check at `now` (at most 512) and verifies them.
   func verifyDue(now: Double) async throws -> ChildResult {
     let due = try await store.verifiableRows(batch: options.batch, now: now, limit: 512)
-    guard !due.isEmpty else { return .verified(states: [], unauthorized: nil, listing: .none) }
+    guard !due.isEmpty else {
+      return .verified(states: [], unauthorized: nil, listing: .none, finishedAt: await clock.now())
+    }
     return try await verify(due)
   }
 
@@ -64,7 +66,8 @@ extension SubmissionEngine {
       }
     }
     if !updates.isEmpty { try await store.apply(updates) }
-    return .verified(states: states, unauthorized: unauthorized, listing: listing)
+    return .verified(
+      states: states, unauthorized: unauthorized, listing: listing, finishedAt: await clock.now())
   }
 
   /// The update for one `unknown` row after a listing.

@@ -6,7 +6,9 @@
 ///   the row goes back to `pending`; not sent, 429 and 503-did-nothing → `retry_wait` with full-jitter
 ///   backoff under a retry budget, `failed` after `maxAttempts`; timeout / dropped after send / other
 ///   5xx → `unknown`, then verified by listing the token's allocations for the row's reference.
-/// - Bounded concurrency (a task group), an optional request rate, cooperative stop.
+/// - Bounded concurrency, an optional request rate, cooperative stop. Requests are started with
+///   ``MagnaAPI/startCreateAllocation(body:completion:)`` and answer into a ``SubmissionInbox``, where the
+///   results of the engine's child tasks (commits, verification, timers) arrive too.
 public struct SubmissionEngine: Sendable {
   public let api: any MagnaAPI
   public let store: any SubmissionStore
@@ -28,17 +30,28 @@ public struct SubmissionEngine: Sendable {
     self.retries = RetryCoordinator(policy: options.retry, budget: options.budget, jitter: jitter)
   }
 
+  /// What reaches the scheduler's inbox.
+  enum Event: Sendable {
+    /// A create request ended.
+    case answered(rowId: Int64, outcome: CreateOutcome)
+    /// A child task ended.
+    case child(Result<ChildResult, any Error>)
+    /// The run's task was cancelled: cancel the requests in flight.
+    case cancelled
+  }
+
   /// What a finished child task reports to the scheduler.
   enum ChildResult: Sendable {
-    /// A create request ended; `update` (its outcome, not committed yet) and how long it took.
-    case sent(update: RowUpdate, duration: Double, unauthorized: (status: Int, message: String)?)
-    /// A verification sweep ended (committed); the states the rows reached (empty: nothing was due), and
-    /// whether Magna could be listed.
-    case verified(states: [RowState], unauthorized: (status: Int, message: String)?, listing: Listing)
+    /// A verification sweep ended (committed) at `finishedAt`; the states the rows reached (empty: nothing
+    /// was due), and whether Magna could be listed.
+    case verified(
+      states: [RowState], unauthorized: (status: Int, message: String)?, listing: Listing, finishedAt: Double)
     /// A group commit ended.
     case committed(CommitResult)
     /// A timer ran out (the rate limit allows the next request).
     case tick
+    /// The delay of waiting outcomes ran out (they are committed at the next turn).
+    case outcomesDue
   }
 
   /// What a verification sweep learned of Magna's list endpoint.
@@ -49,6 +62,13 @@ public struct SubmissionEngine: Sendable {
     case answered
     /// Every listing failed; the last error.
     case failed(String)
+  }
+
+  /// A create request on its way.
+  struct InFlight {
+    var row: SubmissionRow
+    var startedAt: Double
+    var handle: CreateRequestHandle
   }
 
   /// A row marked `in_flight` in a committed transaction whose request has not left yet.
@@ -90,8 +110,9 @@ public struct SubmissionEngine: Sendable {
     var fetchedAll: Bool
     /// The outcomes now committed.
     var outcomes: [RowUpdate]
-    /// How long the commit took.
-    var duration: Double
+    /// When the commit started and ended.
+    var startedAt: Double
+    var finishedAt: Double
   }
 
   /// The longest a ready row may wait before its request leaves; past it, its `sentAt` is stamped again
@@ -139,218 +160,281 @@ public struct SubmissionEngine: Sendable {
     var limiter = RateLimiter(rate: options.rate)
     var ending = SubmissionReport.Ending.finished
 
-    try await withThrowingTaskGroup(of: ChildResult.self) { group in
-      var sending = 0
-      var verifying = false
-      var committing = false
-      var ticking = false
-      var stopping = false
-      /// Rows read ahead (still `pending`/`retry_wait` in the store), in order.
-      var queue: [SubmissionRow] = []
-      var queueHead = 0
-      /// Rows committed `in_flight`, waiting for a slot.
-      var ready: [ReadyRow] = []
-      var readyHead = 0
-      var restamp: [ReadyRow] = []
-      /// Outcomes not committed yet, and when the first of them came.
-      var outcomes: [RowUpdate] = []
-      var outcomesSince = 0.0
-      /// Whether the store may hold sendable rows the queue does not (cleared by a short read).
-      var fetchNeeded = true
-      var lastFetch = -Double.infinity
-      var probeNeeded = true
-      var lastProbe = -Double.infinity
-      /// Mean request duration (moving average), nil before the first answer.
-      var latency: Double?
-      /// Verification sweeps in a row whose every listing failed, and when the first of them ended.
-      var failedSweeps = 0
-      var failingSince = 0.0
+    let inbox = SubmissionInbox<Event>()
+    try await withTaskCancellationHandler {
+      try await withThrowingDiscardingTaskGroup { group in
+        /// Requests on their way, by row id.
+        var inFlight: [Int64: InFlight] = [:]
+        inFlight.reserveCapacity(concurrency)
+        var sending: Int { inFlight.count }
+        var verifying = false
+        var committing = false
+        var ticking = false
+        /// A timer runs to commit outcomes that wait while nothing else happens (requests slow to answer).
+        var outcomesTimer = false
+        var stopping = false
+        /// Rows read ahead (still `pending`/`retry_wait` in the store), in order.
+        var queue: [SubmissionRow] = []
+        var queueHead = 0
+        /// Rows committed `in_flight`, waiting for a slot.
+        var ready: [ReadyRow] = []
+        var readyHead = 0
+        var restamp: [ReadyRow] = []
+        /// Outcomes not committed yet, and when the first of them came.
+        var outcomes: [RowUpdate] = []
+        var outcomesSince = 0.0
+        /// Whether the store may hold sendable rows the queue does not (cleared by a short read).
+        var fetchNeeded = true
+        var lastFetch = -Double.infinity
+        var probeNeeded = true
+        var lastProbe = -Double.infinity
+        /// Mean request duration (moving average), nil before the first answer.
+        var latency: Double?
+        /// Verification sweeps in a row whose every listing failed, and when the first of them ended.
+        var failedSweeps = 0
+        var failingSince = 0.0
 
-      func absorb(_ result: ChildResult) async {
-        switch result {
-        case .sent(let update, let duration, let unauthorized):
-          sending -= 1
-          if outcomes.isEmpty { outcomesSince = await clock.now() }
-          outcomes.append(update)
-          tally.settle(state: update.to, verifiable: update.to != .unknown || update.nextAttemptAt != nil)
-          latency = latency.map { $0 * 0.9 + duration * 0.1 } ?? duration
-          if let unauthorized, case .finished = ending {
-            ending = .unauthorized(status: unauthorized.status, message: unauthorized.message)
-          }
-          tally.progress.inFlight = sending
-          progress(tally.snapshot(now: await clock.now()))
-        case .verified(let states, let unauthorized, let listing):
-          verifying = false
-          switch listing {
-          case .none: break
-          case .answered: failedSweeps = 0
-          case .failed(let message):
-            let now = await clock.now()
-            if failedSweeps == 0 { failingSince = now }
-            failedSweeps += 1
-            if failedSweeps >= SubmissionOptions.minimumFailedSweeps,
-              now - failingSince >= options.verifyPatience, case .finished = ending
-            {
-              ending = .unverifiable(checks: failedSweeps, seconds: now - failingSince, message: message)
-            }
-          }
-          for s in states { tally.settle(state: s, verifiable: true, fromUnknown: true) }
-          if !states.isEmpty {
-            // Rows may be `pending` again, and more may be due than one sweep takes.
-            fetchNeeded = true
-            probeNeeded = true
-          }
-          if let unauthorized, case .finished = ending {
-            ending = .unauthorized(status: unauthorized.status, message: unauthorized.message)
-          }
-          if !states.isEmpty { progress(tally.snapshot(now: await clock.now())) }
-        case .committed(let result):
-          committing = false
-          if readyHead > 0 && readyHead == ready.count {
-            ready.removeAll(keepingCapacity: true)
-            readyHead = 0
-          }
-          ready += result.ready
-          if result.fetched != nil {
-            // The queue was empty when the read was made.
-            queue = result.unclaimed
-            queueHead = 0
-            lastFetch = await clock.now()
-            fetchNeeded = result.fetchedAll
-          }
-          for u in result.outcomes {
-            switch u.to {
-            case .pending, .retryWait: fetchNeeded = true
-            case .unknown where u.nextAttemptAt != nil: probeNeeded = true
-            default: break
-            }
-          }
-        case .tick:
-          ticking = false
-        }
-      }
-
-      scheduling: while true {
-        if !stopping {
-          if Task.isCancelled {
-            ending = .cancelled
-          } else if case .finished = ending, await control.stopRequested {
-            ending = .stopped
-          }
-          if case .finished = ending {} else { stopping = true }
-        }
-        let now = await clock.now()
-
-        if !stopping {
-          // Fill free slots with ready rows.
-          var firsts = 0
-          while sending < concurrency, readyHead < ready.count, limiter.permitted(now: now, wanted: 1) > 0 {
-            let next = ready[readyHead]
-            readyHead += 1
-            if now - (next.row.sentAt ?? now) > Self.launchWindow {
-              restamp.append(next)
-              continue
-            }
-            limiter.consume(1, now: now)
-            if next.row.attempts == 1 { firsts += 1 }
-            group.addTask { try await self.send(next.row, body: next.body) }
-            sending += 1
-            tally.progress.requests += 1
-          }
-          tally.progress.inFlight = sending
-          if firsts > 0 { await retries.recordFirstRequests(firsts) }
-
-          if !verifying, probeNeeded || now >= lastProbe + Self.recheckInterval {
-            verifying = true
-            probeNeeded = false
-            lastProbe = now
-            group.addTask { try await self.verifyDue(now: now) }
+        /// Starts a child task whose result reaches the inbox.
+        func spawn(_ work: @escaping @Sendable () async throws -> ChildResult) {
+          group.addTask {
+            let result: Result<ChildResult, any Error>
+            do { result = .success(try await work()) } catch { result = .failure(error) }
+            inbox.send(.child(result))
           }
         }
 
-        // Group commit: one transaction at a time, started when rows must be marked soon, when outcomes
-        // have waited long enough, or when nothing else is going on.
-        let backlog = ready.count - readyHead
-        let ahead = options.rate == nil ? readyTarget(latency: latency) : 0
-        let commitDue =
-          stopping || options.rate != nil || sending == 0 || !restamp.isEmpty
-          || concurrency - sending > backlog || backlog * 2 < ahead
-          || outcomes.count >= Self.outcomesPerCommit
-          || (!outcomes.isEmpty && now - outcomesSince >= Self.outcomeDelay)
-        if !committing, commitDue {
-          var job = CommitJob()
-          swap(&job.outcomes, &outcomes)
-          if stopping {
-            // Rows marked but not sent go back to the state they were in.
-            job.release = Array(ready[readyHead...]) + restamp
-            ready.removeAll()
-            readyHead = 0
-            restamp.removeAll()
-          } else {
-            swap(&job.restamp, &restamp)
-            let free = concurrency - sending
-            let target: Int
-            if options.rate == nil {
-              target = free + ahead
-            } else {
-              target = min(free, limiter.permitted(now: now, wanted: free))
+        /// Takes the next event from the inbox and records it.
+        func receive() async throws {
+          switch await inbox.next() {
+          case .answered(let rowId, let outcome):
+            guard let request = inFlight.removeValue(forKey: rowId) else { return }
+            let finishedAt = await clock.now()
+            let update = await classify(
+              row: request.row, outcome: outcome, startedAt: request.startedAt, finishedAt: finishedAt)
+            if outcomes.isEmpty { outcomesSince = finishedAt }
+            outcomes.append(update)
+            let duration = finishedAt - request.startedAt
+            tally.settle(state: update.to, verifiable: update.to != .unknown || update.nextAttemptAt != nil)
+            latency = latency.map { $0 * 0.9 + duration * 0.1 } ?? duration
+            if case .unauthorized(let status, _, let message) = outcome, case .finished = ending {
+              ending = .unauthorized(status: status, message: message)
             }
-            let want = max(0, target - (ready.count - readyHead) - job.restamp.count)
-            let take = min(want, queue.count - queueHead)
-            if take > 0 {
-              job.claim = Array(queue[queueHead..<(queueHead + take)])
-              queueHead += take
-              if queueHead == queue.count {
-                queue.removeAll()
-                queueHead = 0
+            tally.progress.inFlight = sending
+            progress(tally.snapshot(now: finishedAt))
+          case .cancelled:
+            for request in inFlight.values { request.handle.cancel() }
+          case .child(let result):
+            absorb(try result.get())
+          }
+        }
+
+        func absorb(_ result: ChildResult) {
+          switch result {
+          case .verified(let states, let unauthorized, let listing, let finishedAt):
+            verifying = false
+            switch listing {
+            case .none: break
+            case .answered: failedSweeps = 0
+            case .failed(let message):
+              let now = finishedAt
+              if failedSweeps == 0 { failingSince = now }
+              failedSweeps += 1
+              if failedSweeps >= SubmissionOptions.minimumFailedSweeps,
+                now - failingSince >= options.verifyPatience, case .finished = ending
+              {
+                ending = .unverifiable(checks: failedSweeps, seconds: now - failingSince, message: message)
               }
             }
-            job.claimWanted = want
-            if take < want, queueHead == queue.count, fetchNeeded || now >= lastFetch + Self.recheckInterval {
-              job.fetchLimit = max(Self.fetchChunk, want - take)
+            for s in states { tally.settle(state: s, verifiable: true, fromUnknown: true) }
+            if !states.isEmpty {
+              // Rows may be `pending` again, and more may be due than one sweep takes.
+              fetchNeeded = true
+              probeNeeded = true
+            }
+            if let unauthorized, case .finished = ending {
+              ending = .unauthorized(status: unauthorized.status, message: unauthorized.message)
+            }
+            if !states.isEmpty { progress(tally.snapshot(now: finishedAt)) }
+          case .committed(let result):
+            committing = false
+            if readyHead > 0 && readyHead == ready.count {
+              ready.removeAll(keepingCapacity: true)
+              readyHead = 0
+            }
+            ready += result.ready
+            if result.fetched != nil {
+              // The queue was empty when the read was made.
+              queue = result.unclaimed
+              queueHead = 0
+              lastFetch = result.finishedAt
+              fetchNeeded = result.fetchedAll
+            }
+            for u in result.outcomes {
+              switch u.to {
+              case .pending, .retryWait: fetchNeeded = true
+              case .unknown where u.nextAttemptAt != nil: probeNeeded = true
+              default: break
+              }
+            }
+          case .tick:
+            ticking = false
+          case .outcomesDue:
+            outcomesTimer = false
+          }
+        }
+
+        do {
+          scheduling: while true {
+            if !stopping {
+              if Task.isCancelled {
+                ending = .cancelled
+              } else if case .finished = ending, control.stopRequested {
+                ending = .stopped
+              }
+              if case .finished = ending {} else { stopping = true }
+            }
+            let now = await clock.now()
+
+            if !stopping {
+              // Fill free slots with ready rows.
+              var firsts = 0
+              while sending < concurrency, readyHead < ready.count, limiter.permitted(now: now, wanted: 1) > 0
+              {
+                let next = ready[readyHead]
+                readyHead += 1
+                if now - (next.row.sentAt ?? now) > Self.launchWindow {
+                  restamp.append(next)
+                  continue
+                }
+                limiter.consume(1, now: now)
+                if next.row.attempts == 1 { firsts += 1 }
+                let rowId = next.row.id
+                let handle = api.startCreateAllocation(body: next.body) { outcome in
+                  inbox.send(.answered(rowId: rowId, outcome: outcome))
+                }
+                inFlight[rowId] = InFlight(row: next.row, startedAt: now, handle: handle)
+                tally.progress.requests += 1
+              }
+              tally.progress.inFlight = sending
+              if firsts > 0 { await retries.recordFirstRequests(firsts) }
+
+              if !verifying, probeNeeded || now >= lastProbe + Self.recheckInterval {
+                verifying = true
+                probeNeeded = false
+                lastProbe = now
+                spawn { try await self.verifyDue(now: now) }
+              }
+            }
+
+            // Group commit: one transaction at a time, started when rows must be marked soon, when outcomes
+            // have waited long enough, or when nothing else is going on. "Soon": a free slot has no ready
+            // row, or fewer than a quarter of the rows to keep ahead are left (at concurrency 16 and 20 ms,
+            // 16 rows, 20 ms of sending, against a commit of a few ms); each commit then marks about
+            // three quarters of them, so commits are fewer and each writes fewer pages per row than when
+            // it was started at half (`docs/decisions.md`).
+            let backlog = ready.count - readyHead
+            let ahead = options.rate == nil ? readyTarget(latency: latency) : 0
+            let commitDue =
+              stopping || options.rate != nil || sending == 0 || !restamp.isEmpty
+              || concurrency - sending > backlog || backlog * 4 < ahead
+              || outcomes.count >= Self.outcomesPerCommit
+              || (!outcomes.isEmpty && now - outcomesSince >= Self.outcomeDelay)
+            if !committing, commitDue {
+              var job = CommitJob()
+              swap(&job.outcomes, &outcomes)
+              if stopping {
+                // Rows marked but not sent go back to the state they were in.
+                job.release = Array(ready[readyHead...]) + restamp
+                ready.removeAll()
+                readyHead = 0
+                restamp.removeAll()
+              } else {
+                swap(&job.restamp, &restamp)
+                let free = concurrency - sending
+                let target: Int
+                if options.rate == nil {
+                  target = free + ahead
+                } else {
+                  target = min(free, limiter.permitted(now: now, wanted: free))
+                }
+                let want = max(0, target - (ready.count - readyHead) - job.restamp.count)
+                let take = min(want, queue.count - queueHead)
+                if take > 0 {
+                  job.claim = Array(queue[queueHead..<(queueHead + take)])
+                  queueHead += take
+                  if queueHead == queue.count {
+                    queue.removeAll()
+                    queueHead = 0
+                  }
+                }
+                job.claimWanted = want
+                if take < want, queueHead == queue.count,
+                  fetchNeeded || now >= lastFetch + Self.recheckInterval
+                {
+                  job.fetchLimit = max(Self.fetchChunk, want - take)
+                }
+              }
+              if !job.isEmpty {
+                committing = true
+                let job = job
+                spawn { try await self.commit(job, upTo: horizon) }
+              }
+            }
+
+            if !stopping, !ticking, options.rate != nil, sending > 0 || verifying || committing,
+              limiter.permitted(now: now, wanted: 1) == 0, let next = limiter.nextPermitted,
+              sending < concurrency
+            {
+              // Held back by the rate while requests are out: wake up when the next one may start.
+              ticking = true
+              spawn {
+                try await self.clock.sleep(until: next)
+                return .tick
+              }
+            }
+
+            if !committing, !outcomesTimer, !outcomes.isEmpty, sending > 0 {
+              // Outcomes wait for more to commit with them, but no longer than `outcomeDelay`, even when no
+              // answer comes meanwhile.
+              outcomesTimer = true
+              let due = outcomesSince + Self.outcomeDelay
+              spawn {
+                try await self.clock.sleep(until: due)
+                return .outcomesDue
+              }
+            }
+
+            if sending > 0 || verifying || committing || ticking || outcomesTimer {
+              // With only a timer left, nothing else can happen before it.
+              try await receive()
+              continue scheduling
+            }
+
+            // Nothing running, nothing to record.
+            if stopping { break scheduling }
+            if limiter.permitted(now: now, wanted: 1) == 0, let next = limiter.nextPermitted {
+              // Held back only by the rate: wait for the next slot.
+              if try await pause(until: next) { continue scheduling }
+            }
+            if readyHead < ready.count || queueHead < queue.count { continue scheduling }
+            guard let wake = try await store.nextWakeTime(batch: batch) else { break scheduling }
+            if try await pause(until: wake) {
+              fetchNeeded = true
+              probeNeeded = true
             }
           }
-          if !job.isEmpty {
-            committing = true
-            group.addTask { try await self.commit(job, upTo: horizon) }
+        } catch {
+          // The run ends with an error: cancel the requests in flight and wait for their answers (their
+          // rows stay `in_flight`, so the next start verifies them), so none outlives the run.
+          for request in inFlight.values { request.handle.cancel() }
+          while !inFlight.isEmpty {
+            if case .answered(let rowId, _) = await inbox.next() { inFlight[rowId] = nil }
           }
-        }
-
-        if !stopping, !ticking, options.rate != nil, sending > 0 || verifying || committing,
-          limiter.permitted(now: now, wanted: 1) == 0, let next = limiter.nextPermitted,
-          sending < concurrency
-        {
-          // Held back by the rate while requests are out: wake up when the next one may start.
-          ticking = true
-          group.addTask {
-            try await self.clock.sleep(until: next)
-            return .tick
-          }
-        }
-
-        if sending > 0 || verifying || committing {
-          if let result = try await group.next() { await absorb(result) }
-          continue scheduling
-        }
-        if ticking {
-          // Only the timer is left: nothing else can happen before it.
-          if let result = try await group.next() { await absorb(result) }
-          continue scheduling
-        }
-
-        // Nothing running, nothing to record.
-        if stopping { break scheduling }
-        if limiter.permitted(now: now, wanted: 1) == 0, let next = limiter.nextPermitted {
-          // Held back only by the rate: wait for the next slot.
-          if try await pause(until: next) { continue scheduling }
-        }
-        if readyHead < ready.count || queueHead < queue.count { continue scheduling }
-        guard let wake = try await store.nextWakeTime(batch: batch) else { break scheduling }
-        if try await pause(until: wake) {
-          fetchNeeded = true
-          probeNeeded = true
+          throw error
         }
       }
+    } onCancel: {
+      inbox.send(.cancelled)
     }
 
     let counts = try await store.counts(batch: batch)
@@ -429,7 +513,7 @@ public struct SubmissionEngine: Sendable {
     return .committed(
       CommitResult(
         ready: ready, unclaimed: unclaimed, fetched: fetched, fetchedAll: full,
-        outcomes: job.outcomes, duration: finishedAt - startedAt))
+        outcomes: job.outcomes, startedAt: startedAt, finishedAt: finishedAt))
   }
 
   /// Sleeps until `deadline`, in short steps so a stop request is noticed. False when stopped early.
@@ -437,7 +521,7 @@ public struct SubmissionEngine: Sendable {
     while true {
       let now = await clock.now()
       if now >= deadline { return true }
-      if await control.stopRequested || Task.isCancelled { return false }
+      if control.stopRequested || Task.isCancelled { return false }
       try await clock.sleep(until: min(deadline, now + 0.25))
     }
   }
@@ -448,17 +532,6 @@ public struct SubmissionEngine: Sendable {
       let body = RowReference.insert(reference: reference, into: row.payload)
     else { return (row.payload, false) }
     return (body, true)
-  }
-
-  /// One create request and the classification of its outcome (committed by the scheduler's next commit).
-  func send(_ row: SubmissionRow, body: [UInt8]) async throws -> ChildResult {
-    let startedAt = await clock.now()
-    let outcome = await api.createAllocation(body: body)
-    let finishedAt = await clock.now()
-    let update = await classify(row: row, outcome: outcome, startedAt: startedAt, finishedAt: finishedAt)
-    var unauthorized: (Int, String)?
-    if case .unauthorized(let status, _, let message) = outcome { unauthorized = (status, message) }
-    return .sent(update: update, duration: finishedAt - startedAt, unauthorized: unauthorized)
   }
 
   /// The outcome mapping of issue 3 §4.

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// How `allot submit` drives rows.
 public struct SubmissionOptions: Sendable, Hashable {
   /// Only this batch (nil: every batch).
@@ -125,9 +127,11 @@ public struct SubmissionReport: Sendable, Hashable {
   public func count(_ state: RowState) -> Int { counts[state] ?? 0 }
 }
 
-/// Asks a running engine to stop starting requests (first Ctrl-C).
-public actor SubmissionControl {
-  public private(set) var stopRequested = false
+/// Asks a running engine to stop starting requests (first Ctrl-C). Safe from any thread (a signal
+/// handler's task included); the engine reads it once per turn of its loop without a suspension.
+public final class SubmissionControl: Sendable {
+  private let flag = Atomic(false)
   public init() {}
-  public func requestStop() { stopRequested = true }
+  public var stopRequested: Bool { flag.load(ordering: .acquiring) }
+  public func requestStop() { flag.store(true, ordering: .releasing) }
 }

@@ -88,6 +88,24 @@ func exchange(
   return result
 }
 
+/// `exchange` of `template` without awaiting: `completion` gets the result (on the client's event loop, or
+/// at once when the request cannot start). Returns the request's task, to cancel it.
+@discardableResult
+func startExchange(
+  _ http: HTTPClient, template: HTTPClient.Request, body: [UInt8], timeout: Duration, maxResponseBytes: Int,
+  secret: APISecret? = nil, completion: @escaping @Sendable (ExchangeResult) -> Void
+) -> HTTPClient.Task<RawResponse> {
+  let started = ContinuousClock.now
+  var request = template
+  request.body = .bytes(body)
+  return start(request, on: http, timeout: timeout, maxResponseBytes: maxResponseBytes) { result in
+    HTTPLog.exchanged(
+      method: template.method.rawValue, url: template.url.absoluteString, requestBody: body, result: result,
+      elapsed: ContinuousClock.now - started, secret: secret)
+    completion(result)
+  }
+}
+
 /// Through AsyncHTTPClient's delegate API: the async `execute(_:timeout:)` starts an unstructured task
 /// and an actor per request (its cancellation handler) and streams the body through an async sequence,
 /// about a sixth more CPU per request on loopback (`http-floor`). The delegate keeps the response head, so
@@ -106,12 +124,27 @@ private func perform(
     }
     return .response(response)
   } catch {
-    // The future failed after the delegate's last call: reading its head here is ordered after it.
-    if let head = collector.head {
-      return .bodyLost(status: Int(head.status.code), headers: head.headers, failure: TransportFailure(error))
-    }
-    return .failed(TransportFailure(error))
+    return collector.failure(error)
   }
+}
+
+/// Starts `request`; `completion` gets the result once it has ended.
+private func start(
+  _ request: HTTPClient.Request, on http: HTTPClient, timeout: Duration, maxResponseBytes: Int,
+  completion: @escaping @Sendable (ExchangeResult) -> Void
+) -> HTTPClient.Task<RawResponse> {
+  let collector = ResponseCollector(maxBytes: maxResponseBytes)
+  let task = http.execute(
+    request: request, delegate: collector, eventLoop: .indifferent, deadline: .now() + timeout.timeAmount)
+  task.futureResult.whenComplete { result in
+    switch result {
+    case .success(let response):
+      completion(.response(response))
+    case .failure(let error):
+      completion(collector.failure(error))
+    }
+  }
+  return task
 }
 
 /// Collects one response's head and body (at most `maxBytes`, else `NIOTooManyBytesError`).
@@ -138,6 +171,15 @@ private final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Se
     }
     body.append(contentsOf: buffer.readableBytesView)
     return task.eventLoop.makeSucceededVoidFuture()
+  }
+
+  /// The result of a request whose future failed with `error`: the body was lost when the head had come.
+  /// Called after the future failed, so after the delegate's last call: reading the head is ordered after it.
+  func failure(_ error: any Error) -> ExchangeResult {
+    if let head {
+      return .bodyLost(status: Int(head.status.code), headers: head.headers, failure: TransportFailure(error))
+    }
+    return .failed(TransportFailure(error))
   }
 
   func didFinishRequest(task: HTTPClient.Task<RawResponse>) throws -> RawResponse {

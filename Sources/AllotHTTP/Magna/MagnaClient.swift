@@ -60,6 +60,26 @@ public struct MagnaClient: MagnaAPI, CustomStringConvertible {
     return redacted(Self.createOutcome(result))
   }
 
+  /// ``createAllocation(body:)`` without awaiting: `completion` gets the outcome on the client's event loop
+  /// (at once when the base URL does not parse). The submission engine sends this way, with no task per
+  /// request.
+  public func startCreateAllocation(
+    body: [UInt8], completion: @escaping @Sendable (CreateOutcome) -> Void
+  ) -> CreateRequestHandle {
+    guard let createTemplate else {
+      let task = Task { completion(await createAllocation(body: body)) }
+      return CreateRequestHandle(cancel: { task.cancel() })
+    }
+    let client = self
+    let task = startExchange(
+      http, template: createTemplate, body: body, timeout: configuration.requestTimeout,
+      maxResponseBytes: configuration.maxResponseBytes, secret: configuration.token
+    ) { result in
+      completion(client.redacted(Self.createOutcome(result)))
+    }
+    return CreateRequestHandle(cancel: { task.cancel() })
+  }
+
   // MARK: - Listing and preflight
 
   /// `POST /allocations` body `{tokenId, cursor, limit, walletAddress}` → `result{items, cursor, total}`.

@@ -138,7 +138,7 @@ struct SubmitCommand: AsyncParsableCommand {
       try await engine.run(progress: { view.update($0) })
     }
     let interrupts = InterruptHandler(
-      onFirst: { Task { await control.requestStop() } },
+      onFirst: { control.requestStop() },
       onSecond: { task.cancel() })
     interrupts.install()
     defer {
