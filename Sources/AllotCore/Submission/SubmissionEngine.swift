@@ -617,7 +617,7 @@ public struct SubmissionEngine: Sendable {
   }
 }
 
-/// The retry budget and jitter, shared by the engine's child tasks.
+/// The retry budget and jitter, shared by the scheduler (which classifies answers) and verification.
 actor RetryCoordinator {
   let policy: RetryPolicy
   var budget: RetryBudget

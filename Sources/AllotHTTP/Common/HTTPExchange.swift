@@ -90,7 +90,6 @@ func exchange(
 
 /// `exchange` of `template` without awaiting: `completion` gets the result (on the client's event loop, or
 /// at once when the request cannot start). Returns the request's task, to cancel it.
-@discardableResult
 func startExchange(
   _ http: HTTPClient, template: HTTPClient.Request, body: [UInt8], timeout: Duration, maxResponseBytes: Int,
   secret: APISecret? = nil, completion: @escaping @Sendable (ExchangeResult) -> Void

@@ -61,8 +61,8 @@ public struct MagnaClient: MagnaAPI, CustomStringConvertible {
   }
 
   /// ``createAllocation(body:)`` without awaiting: `completion` gets the outcome on the client's event loop
-  /// (at once when the base URL does not parse). The submission engine sends this way, with no task per
-  /// request.
+  /// (from a task when the base URL does not parse, with its reason). The submission engine sends this
+  /// way, with no task per request.
   public func startCreateAllocation(
     body: [UInt8], completion: @escaping @Sendable (CreateOutcome) -> Void
   ) -> CreateRequestHandle {
