@@ -232,13 +232,13 @@ extension AllotDatabase {
   public func previewRows(batch: Int64?, limit: Int) throws(StoreError) -> [SubmissionRow] {
     try read("Cannot read the rows to send") { db in
       let f = Self.batchFilter(batch)
-      return try Row.fetchAll(
+      return try Self.submissionRows(
         db,
         sql: """
           SELECT \(Self.rowColumns) FROM rows WHERE state IN ('pending', 'retry_wait')\(f.sql)
           ORDER BY id LIMIT ?
           """, arguments: f.arguments + [limit]
-      ).compactMap(Self.submissionRow)
+      )
     }
   }
 

@@ -9,15 +9,27 @@ extension AllotDatabase: SubmissionStore {
     """
 
   /// A row of `rowColumns`, read by position (in the order of `rowColumns`; a name lookup per column and
-  /// row cost more than the decoding).
-  static func submissionRow(_ r: Row) -> SubmissionRow? {
-    let stateText: String = r[3]
-    guard let state = RowState(rawValue: stateText) else { return nil }
-    let payload = (try? r.withUnsafeData(atIndex: 5) { $0.map { [UInt8]($0) } }) ?? nil
+  /// row cost more than the decoding). Nil when the state is not one of allot's.
+  static func submissionRow(_ c: RawColumns) -> SubmissionRow? {
+    guard let id = c.int64(0), let stateText = c.text(3), let state = RowState(rawValue: stateText) else {
+      return nil
+    }
     return SubmissionRow(
-      id: r[0], batchId: r[1], sourceRow: r[2], state: state, attempts: r[4], payload: payload ?? [],
-      reference: r[6], tokenId: r[7] ?? "", walletAddress: r[8], nextAttemptAt: r[9], sentAt: r[10],
-      referenceSent: r[11] ?? false, verifyChecks: r[12] ?? 0)
+      id: id, batchId: c.int64(1) ?? 0, sourceRow: c.int(2) ?? 0, state: state, attempts: c.int(4) ?? 0,
+      payload: c.blob(5) ?? [], reference: c.text(6), tokenId: c.text(7) ?? "", walletAddress: c.text(8),
+      nextAttemptAt: c.double(9), sentAt: c.double(10), referenceSent: (c.int64(11) ?? 0) != 0,
+      verifyChecks: c.int(12) ?? 0)
+  }
+
+  /// The rows of `sql` (which selects `rowColumns`), read with ``RawColumns``.
+  static func submissionRows(_ db: Database, sql: String, arguments: StatementArguments) throws
+    -> [SubmissionRow]
+  {
+    var rows: [SubmissionRow] = []
+    try RawColumns.forEach(try db.cachedStatement(sql: sql), arguments: arguments) { c in
+      if let row = submissionRow(c) { rows.append(row) }
+    }
+    return rows
   }
 
   static func batchFilter(_ batch: Int64?) -> (sql: String, arguments: StatementArguments) {
@@ -55,15 +67,15 @@ extension AllotDatabase: SubmissionStore {
     try await asyncRead("Cannot read the rows to send") { db in
       let f = Self.batchFilter(batch)
       let last = lastRowId ?? .max
-      var rows = try Row.fetchAll(
+      var rows = try Self.submissionRows(
         db,
         sql: """
           SELECT \(Self.rowColumns) FROM rows WHERE state = 'pending' AND id <= ?\(f.sql) ORDER BY id LIMIT ?
           """,
         arguments: [last] + f.arguments + [limit]
-      ).compactMap(Self.submissionRow)
+      )
       if rows.count < limit {
-        rows += try Row.fetchAll(
+        rows += try Self.submissionRows(
           db,
           sql: """
             SELECT \(Self.rowColumns) FROM rows
@@ -71,7 +83,7 @@ extension AllotDatabase: SubmissionStore {
             ORDER BY next_attempt_at, id LIMIT ?
             """,
           arguments: [now, last] + f.arguments + [limit - rows.count]
-        ).compactMap(Self.submissionRow)
+        )
       }
       return rows
     }
@@ -86,7 +98,7 @@ extension AllotDatabase: SubmissionStore {
   public func verifiableRows(batch: Int64?, now: Double, limit: Int) async throws -> [SubmissionRow] {
     try await asyncRead("Cannot read the rows to verify") { db in
       let f = Self.batchFilter(batch)
-      return try Row.fetchAll(
+      return try Self.submissionRows(
         db,
         sql: """
           SELECT \(Self.rowColumns) FROM rows
@@ -94,7 +106,7 @@ extension AllotDatabase: SubmissionStore {
           ORDER BY next_attempt_at, id LIMIT ?
           """,
         arguments: [now] + f.arguments + [limit]
-      ).compactMap(Self.submissionRow)
+      )
     }
   }
 
