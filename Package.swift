@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
   name: "allot",
-  platforms: [.macOS(.v14)],
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "allot", targets: ["allot"]),
     .library(name: "AllotCore", targets: ["AllotCore"]),
