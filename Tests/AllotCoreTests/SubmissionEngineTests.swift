@@ -442,7 +442,7 @@ struct SlowAPI: CreatingAPI {
 /// Starts create requests that never answer by themselves: each ends only when cancelled, as a request
 /// the HTTP client cancels in flight does.
 final class HangingAPI: CreatingAPI, @unchecked Sendable {
-  private let lock = NSLockLike()
+  private let lock = TestLock()
   private var pending: [Int: @Sendable (CreateOutcome) -> Void] = [:]
   private var next = 0
   private(set) var started = 0
@@ -504,15 +504,15 @@ final class HangingAPI: CreatingAPI, @unchecked Sendable {
 }
 
 /// A lock usable from synchronous code in tests.
-final class NSLockLike: @unchecked Sendable {
+final class TestLock: @unchecked Sendable {
   private let mutex = Mutex(())
   func run<T>(_ body: () -> T) -> T { mutex.withLock { _ in body() } }
 }
 
 extension SubmissionEngineTests {
-  /// The run's task is cancelled (a second Ctrl-C) while requests are out: each is cancelled at once, the
-  /// run ends as cancelled, and the rows whose answers were lost are `unknown` (checked on the next run).
-  @Test func cancellingTheRunCancelsTheRequestsInFlight() async throws {
+  /// A run of 20 rows, four at a time, against an API whose requests answer only when told or cancelled;
+  /// returned once four requests are out.
+  static func hangingRun() async -> (InMemorySubmissionStore, HangingAPI, Task<SubmissionReport, any Error>) {
     let store = InMemorySubmissionStore()
     await store.stage(Self.rows(20))
     let api = HangingAPI()
@@ -521,6 +521,13 @@ extension SubmissionEngineTests {
       jitter: FixedJitter([0.5]))
     let run = Task { try await engine.run() }
     #expect(await api.wait { $0.inFlight == 4 })
+    return (store, api, run)
+  }
+
+  /// The run's task is cancelled (a second Ctrl-C) while requests are out: each is cancelled at once, the
+  /// run ends as cancelled, and the rows whose answers were lost are `unknown` (checked on the next run).
+  @Test func cancellingTheRunCancelsTheRequestsInFlight() async throws {
+    let (_, api, run) = await Self.hangingRun()
     run.cancel()
     #expect(await api.wait { $0.counts.cancelled == 4 })
     api.endAll()
@@ -535,14 +542,7 @@ extension SubmissionEngineTests {
   /// A commit fails while requests are out: the run throws, and only after every request in flight was
   /// cancelled and has ended (none outlives the run).
   @Test func aStoreFailureCancelsTheRequestsInFlightBeforeThrowing() async throws {
-    let store = InMemorySubmissionStore()
-    await store.stage(Self.rows(20))
-    let api = HangingAPI()
-    let engine = SubmissionEngine(
-      api: api, store: store, clock: SystemSubmissionClock(), options: SubmissionOptions(concurrency: 4),
-      jitter: FixedJitter([0.5]))
-    let run = Task { try await engine.run() }
-    #expect(await api.wait { $0.inFlight == 4 })
+    let (store, api, run) = await Self.hangingRun()
     await store.setFailApply("disk full")
     // The store fails at the next commit, the one that records this answer.
     api.answerOne()
@@ -553,20 +553,11 @@ extension SubmissionEngineTests {
     #expect(counts.started >= 4)
     #expect(counts.cancelled == counts.started - 1)
   }
-}
 
-extension SubmissionEngineTests {
   /// An answer is committed within the outcome delay even when no other answer comes to trigger a commit
   /// (the other requests are slow): a crash then leaves it recorded, not to be verified.
   @Test func anOutcomeIsCommittedWhileTheOtherRequestsHang() async throws {
-    let store = InMemorySubmissionStore()
-    await store.stage(Self.rows(20))
-    let api = HangingAPI()
-    let engine = SubmissionEngine(
-      api: api, store: store, clock: SystemSubmissionClock(), options: SubmissionOptions(concurrency: 4),
-      jitter: FixedJitter([0.5]))
-    let run = Task { try await engine.run() }
-    #expect(await api.wait { $0.inFlight == 4 })
+    let (store, api, run) = await Self.hangingRun()
     // Slow requests: the answer comes 150 ms after the requests left, so few rows are kept ahead (and
     // the rows marked ahead are still within their launch window: no commit to stamp them again).
     try await Task.sleep(for: .milliseconds(150))
