@@ -78,7 +78,9 @@ import Testing
   }
 
   @Test func firstCtrlCFinishesTheRequestsInFlightAndSendsNoMore() async throws {
-    let (sandbox, env, tokenId) = try await prepare(latencyMs: 1500)
+    // Answers slow enough that the first requests are still out when the Ctrl-C comes, even when a loaded
+    // machine is slow to see them leave (at 1.5 s, one run under the whole suite saw a second round).
+    let (sandbox, env, tokenId) = try await prepare(latencyMs: 3000)
     defer { sandbox.stop() }
     let run = try await startSubmit(env)
     let p = run.process
