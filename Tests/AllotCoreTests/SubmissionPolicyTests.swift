@@ -1,4 +1,5 @@
 import AllotCore
+import Foundation
 import Testing
 
 @Suite struct SubmissionPolicyTests {
@@ -97,5 +98,33 @@ import Testing
     #expect(
       RowReference.insert(reference: "r", into: Array("{}".utf8)).map { String(decoding: $0, as: UTF8.self) }
         == #"{"customAttributes":[{"key":"allot_ref","value":"r"}]}"#)
+  }
+}
+
+/// Whatever the reference holds, the body with its attribute stays JSON and
+/// the attribute reads back as the reference.
+@Suite struct RowReferenceQuotingTests {
+  struct Body: Decodable {
+    struct Attribute: Decodable {
+      var key: String
+      var value: String
+    }
+    var amount: String
+    var customAttributes: [Attribute]
+  }
+
+  @Test(arguments: [
+    "allot:1:2:0000000000ab", #"quote " and backslash \"#, "line\nfeed\rreturn\ttab", "\u{01}\u{1f}\u{7f}",
+    "é — 中文 🙂", "",
+  ])
+  func anyReferenceReadsBack(reference: String) throws {
+    for body in [#"{"amount":"1"}"#, #"{"amount":"1","customAttributes":[{"key":"k","value":"v"}]}"#] {
+      let with = try #require(RowReference.insert(reference: reference, into: Array(body.utf8)))
+      let decoded = try JSONDecoder().decode(Body.self, from: Data(with))
+      #expect(decoded.amount == "1")
+      #expect(decoded.customAttributes.last?.key == RowReference.attributeKey)
+      #expect(decoded.customAttributes.last?.value == reference)
+      #expect(RowReference.jsonQuoted(reference).utf8.count >= reference.utf8.count + 2)
+    }
   }
 }
