@@ -185,6 +185,11 @@ public struct SubmissionEngine: Sendable {
         var outcomesSince = 0.0
         /// Whether the store may hold sendable rows the queue does not (cleared by a short read).
         var fetchNeeded = true
+        /// Verification sweeps that made rows `pending` again so far, and how many when the read of the
+        /// commit in progress began: a sweep that ends while that read is out may have changed rows it
+        /// already passed, so its empty answer does not mean the store holds no sendable row.
+        var sendableChanges = 0
+        var sendableChangesAtFetch = 0
         var lastFetch = -Double.infinity
         var probeNeeded = true
         var lastProbe = -Double.infinity
@@ -249,6 +254,7 @@ public struct SubmissionEngine: Sendable {
             if !states.isEmpty {
               // Rows may be `pending` again, and more may be due than one sweep takes.
               fetchNeeded = true
+              sendableChanges += 1
               probeNeeded = true
             }
             if let unauthorized, case .finished = ending {
@@ -267,7 +273,7 @@ public struct SubmissionEngine: Sendable {
               queue = result.unclaimed
               queueHead = 0
               lastFetch = result.finishedAt
-              fetchNeeded = result.fetchedAll
+              fetchNeeded = result.fetchedAll || sendableChanges != sendableChangesAtFetch
             }
             for u in result.outcomes {
               switch u.to {
@@ -376,6 +382,7 @@ public struct SubmissionEngine: Sendable {
               }
               if !job.isEmpty {
                 committing = true
+                if job.fetchLimit != nil { sendableChangesAtFetch = sendableChanges }
                 let job = job
                 spawn { try await self.commit(job, upTo: horizon) }
               }
