@@ -95,13 +95,21 @@ public struct CreateRequestHandle: Sendable {
   }
 
   public func cancel() { cancelRequest() }
+
+  /// Runs `create` in a task and hands its outcome to `completion`; the handle cancels the task.
+  public static func task(
+    _ create: @escaping @Sendable () async -> CreateOutcome,
+    completion: @escaping @Sendable (CreateOutcome) -> Void
+  ) -> CreateRequestHandle {
+    let task = Task { completion(await create()) }
+    return CreateRequestHandle(cancel: { task.cancel() })
+  }
 }
 
 extension MagnaAPI {
   public func startCreateAllocation(
     body: [UInt8], completion: @escaping @Sendable (CreateOutcome) -> Void
   ) -> CreateRequestHandle {
-    let task = Task { completion(await createAllocation(body: body)) }
-    return CreateRequestHandle(cancel: { task.cancel() })
+    .task({ await createAllocation(body: body) }, completion: completion)
   }
 }

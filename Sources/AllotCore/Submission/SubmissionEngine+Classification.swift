@@ -8,6 +8,14 @@ extension SubmissionEngine {
       u.attempt = AttemptRecord(
         outcome: name, startedAt: startedAt, finishedAt: finishedAt, httpStatus: status, error: error)
     }
+    /// A refusal with Magna's status, error type (else `HTTP <status>`) and message.
+    func refused(to state: RowState, _ name: String, status: Int, type: String?, message: String) {
+      u.to = state
+      u.httpStatus = status
+      u.errorType = type ?? "HTTP \(status)"
+      u.errorMessage = message
+      audit(name, status: status, error: Self.describe(type, message))
+    }
     switch outcome {
     case .created(let id, let key):
       u.to = .succeeded
@@ -17,18 +25,10 @@ extension SubmissionEngine {
       u.clearError = true
       audit("created", status: 200)
     case .rejected(let status, let type, let message):
-      u.to = .failed
-      u.httpStatus = status
-      u.errorType = type ?? "HTTP \(status)"
-      u.errorMessage = message
-      audit("rejected", status: status, error: Self.describe(type, message))
+      refused(to: .failed, "rejected", status: status, type: type, message: message)
     case .unauthorized(let status, let type, let message):
       // Refused before anything was done: the row is as it was.
-      u.to = .pending
-      u.httpStatus = status
-      u.errorType = type ?? "HTTP \(status)"
-      u.errorMessage = message
-      audit("unauthorized", status: status, error: Self.describe(type, message))
+      refused(to: .pending, "unauthorized", status: status, type: type, message: message)
     case .rateLimited(let retryAfter):
       await transient(
         &u, row: row, status: 429, type: "RateLimited", message: "Magna answered 429 Too Many Requests.",

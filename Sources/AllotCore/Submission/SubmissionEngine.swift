@@ -110,8 +110,7 @@ public struct SubmissionEngine: Sendable {
     var fetchedAll: Bool
     /// The outcomes now committed.
     var outcomes: [RowUpdate]
-    /// When the commit started and ended.
-    var startedAt: Double
+    /// When the commit ended.
     var finishedAt: Double
   }
 
@@ -520,7 +519,7 @@ public struct SubmissionEngine: Sendable {
     return .committed(
       CommitResult(
         ready: ready, unclaimed: unclaimed, fetched: fetched, fetchedAll: full,
-        outcomes: job.outcomes, startedAt: startedAt, finishedAt: finishedAt))
+        outcomes: job.outcomes, finishedAt: finishedAt))
   }
 
   /// Sleeps until `deadline`, in short steps so a stop request is noticed. False when stopped early.

@@ -67,8 +67,7 @@ public struct MagnaClient: MagnaAPI, CustomStringConvertible {
     body: [UInt8], completion: @escaping @Sendable (CreateOutcome) -> Void
   ) -> CreateRequestHandle {
     guard let createTemplate else {
-      let task = Task { completion(await createAllocation(body: body)) }
-      return CreateRequestHandle(cancel: { task.cancel() })
+      return .task({ await createAllocation(body: body) }, completion: completion)
     }
     let client = self
     let task = startExchange(
