@@ -154,10 +154,12 @@ extension AllotDatabase: SubmissionStore {
   struct UpdateStatements {
     let update: Statement
     let attempt: Statement
+    let created: Statement
 
     init(_ db: Database) throws {
       update = try db.cachedStatement(sql: AllotDatabase.updateSQL)
       attempt = try db.cachedStatement(sql: AllotDatabase.attemptSQL)
+      created = try db.cachedStatement(sql: AllotDatabase.createdSQL)
     }
   }
 
@@ -199,8 +201,18 @@ extension AllotDatabase: SubmissionStore {
       }
       throw RowTransitionError(rowId: u.rowId, from: state, to: u.to)
     }
+    if u.to == .succeeded && u.from != .succeeded {
+      try RawBinding.run(statements.created) { b in b.int64(1, u.rowId) }
+    }
     if let a = u.attempt { try appendAttempt(statements.attempt, rowId: u.rowId, a) }
   }
+
+  /// Lists a row that became `succeeded` in `created_rows` (what `import` skips rows by). OR FAIL and no
+  /// foreign key: SQLite keeps no statement journal for it (see the v4 migration).
+  static let createdSQL = """
+    INSERT OR FAIL INTO created_rows (row_id, fingerprint)
+    SELECT id, fingerprint FROM rows WHERE id = ? AND fingerprint IS NOT NULL
+    """
 
   static let updateSQL = """
     UPDATE rows SET

@@ -69,7 +69,7 @@ public final class BatchStager {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """)
     earlier =
-      allowDuplicates ? nil : try EarlierRows(db: db, batchId: batchId, memoryLimit: earlierRowsInMemory)
+      allowDuplicates ? nil : try EarlierRows(db: db, memoryLimit: earlierRowsInMemory)
     lastRowId = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(id), 0) FROM rows") ?? 0
     pending.reserveCapacity(Self.groupRows)
   }
@@ -160,18 +160,25 @@ public final class BatchStager {
     for entry in pending { try insert([entry], with: insertRow) }
     pending.removeAll()
     guard let earlier, !earlier.inMemory else { return }
+    // Every created row is of an earlier batch (this one's rows are all new). The first created row of
+    // each fingerprint, in a temporary table keyed by it, so each of this batch's rows is one look-up.
+    try db.execute(
+      sql: """
+        CREATE TEMP TABLE earlier_created (fingerprint TEXT PRIMARY KEY, row_id INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO earlier_created SELECT fingerprint, MIN(row_id) FROM created_rows GROUP BY fingerprint;
+        """)
     try db.execute(
       sql: """
         UPDATE rows SET state = 'skipped', updated_at = ?,
-          skipped_from = (SELECT earlier.batch_id || ':' || earlier.source_row FROM rows AS earlier
-                          WHERE earlier.fingerprint = rows.fingerprint AND earlier.state = 'succeeded'
-                            AND earlier.batch_id <> rows.batch_id
-                          ORDER BY earlier.id LIMIT 1)
-        WHERE batch_id = ? AND state = 'pending' AND fingerprint IN
-          (SELECT fingerprint FROM rows AS earlier WHERE earlier.state = 'succeeded' AND earlier.batch_id <> ?)
+          skipped_from = (SELECT earlier.batch_id || ':' || earlier.source_row
+                          FROM earlier_created JOIN rows AS earlier ON earlier.id = earlier_created.row_id
+                          WHERE earlier_created.fingerprint = rows.fingerprint)
+        WHERE batch_id = ? AND state = 'pending' AND fingerprint IN (SELECT fingerprint FROM earlier_created)
         """,
-      arguments: [now, batchId, batchId])
-    skipped += db.changesCount
+      arguments: [now, batchId])
+    let changes = db.changesCount
+    try db.execute(sql: "DROP TABLE temp.earlier_created")
+    skipped += changes
   }
 
   private func add(_ entry: Entry) throws {

@@ -5,14 +5,15 @@
 // machine: the floor under `allot submit`'s CPU per row. The token comes from MAGNA_API_TOKEN.
 //
 //   http-floor URL BODY_FILE [--requests N] [--concurrency C] [--api future|async]
-//              [--configuration default|allot]
+//              [--configuration default|allot] [--deadline SECONDS]
 //
 // `future`: the EventLoopFuture API, requests started from the event loop as answers arrive (the
 // cheapest way AsyncHTTPClient offers; allot's clients use its delegate form, awaited from a task);
 // `async`: `execute(_:timeout:)` from a task per request on the event loop's executor.
 // `--configuration allot`: the client configured as allot's clients are (`makeHTTPClientConfiguration`:
 // no tracing spans, head and body in one socket write, no redirects); `default` (the default): as
-// AsyncHTTPClient comes, but for redirects.
+// AsyncHTTPClient comes, but for redirects. `--deadline`: each request of the future API given a deadline
+// (allot's creates have one, `allot submit --request-timeout`, 30 s by default); none by default.
 
 import AllotHTTP
 import AsyncHTTPClient
@@ -34,13 +35,15 @@ func cpuSeconds() -> Double {
 }
 
 func parse(_ arguments: [String]) throws -> (
-  url: String, body: [UInt8], requests: Int, concurrency: Int, api: String, allotConfiguration: Bool
+  url: String, body: [UInt8], requests: Int, concurrency: Int, api: String, allotConfiguration: Bool,
+  deadline: Int?
 ) {
   var positional: [String] = []
   var requests = 4000
   var concurrency = 16
   var api = "future"
   var configuration = "default"
+  var deadline: Int?
   var i = 0
   while i < arguments.count {
     let a = arguments[i]
@@ -52,6 +55,7 @@ func parse(_ arguments: [String]) throws -> (
       case "--concurrency": concurrency = Int(v) ?? 0
       case "--api": api = v
       case "--configuration": configuration = v
+      case "--deadline": deadline = Int(v) ?? 0
       default: throw Usage(description: "unknown option \(a)")
       }
       i += 2
@@ -61,30 +65,31 @@ func parse(_ arguments: [String]) throws -> (
     }
   }
   guard positional.count == 2 else { throw Usage(description: "give the URL and the body file") }
-  guard requests > 0, concurrency > 0, api == "future" || api == "async",
+  guard requests > 0, concurrency > 0, (deadline ?? 1) > 0, api == "future" || api == "async",
     configuration == "default" || configuration == "allot"
   else {
     throw Usage(
       description:
-        "--requests and --concurrency must be positive, --api future or async, --configuration default or allot"
+        "--requests, --concurrency and --deadline must be positive, --api future or async, --configuration default or allot"
     )
   }
   guard let data = FileManager.default.contents(atPath: positional[1]) else {
     throw Usage(description: "cannot read \(positional[1])")
   }
-  return (positional[0], Array(data), requests, concurrency, api, configuration == "allot")
+  return (positional[0], Array(data), requests, concurrency, api, configuration == "allot", deadline)
 }
 
 let options:
   (
-    url: String, body: [UInt8], requests: Int, concurrency: Int, api: String, allotConfiguration: Bool
+    url: String, body: [UInt8], requests: Int, concurrency: Int, api: String, allotConfiguration: Bool,
+    deadline: Int?
   )
 do {
   options = try parse(Array(CommandLine.arguments.dropFirst()))
 } catch {
   FileHandle.standardError.write(
     Data(
-      "http-floor: \(error)\nusage: http-floor URL BODY_FILE [--requests N] [--concurrency C] [--api future|async] [--configuration default|allot]\n"
+      "http-floor: \(error)\nusage: http-floor URL BODY_FILE [--requests N] [--concurrency C] [--api future|async] [--configuration default|allot] [--deadline SECONDS]\n"
         .utf8))
   exit(2)
 }
@@ -134,7 +139,10 @@ case "future":
       done.fail(error)
       return
     }
-    http.execute(request: request, eventLoop: .delegate(on: loop)).whenComplete { result in
+    http.execute(
+      request: request, eventLoop: .delegate(on: loop),
+      deadline: options.deadline.map { .now() + .seconds(Int64($0)) }
+    ).whenComplete { result in
       let status = (try? result.get()).map { Int($0.status.code) } ?? 0
       statuses.withLockedValue { $0[status, default: 0] += 1 }
       counter.finished += 1

@@ -14,7 +14,7 @@ import Testing
     #expect(
       try t.db.appliedMigrations() == [
         "v1-batches-rows-issues-attempts", "v2-partial-fingerprint-index",
-        "v3-rows-state-check-without-in-list",
+        "v3-rows-state-check-without-in-list", "v4-created-rows-table",
       ])
     // Re-opening migrates nothing and keeps data.
     try t.stage(valid: 2)

@@ -51,6 +51,25 @@ import Testing
     #expect(skipped.allSatisfy { $0.reference?.hasPrefix("allot:\(second.batchId):") == true })
   }
 
+  /// Two fingerprints with one hash: the row found through the hash is checked, and the scan of
+  /// `created_rows` finds the right one (or none).
+  @Test func aHashSharedByTwoFingerprintsFindsTheRightRow() async throws {
+    let t = try TempDatabase()
+    defer { t.remove() }
+    let first = try await firstBatchWithSuccesses(t)
+    try t.db.read("test") { db in
+      let earlier = try EarlierRows(db: db, hash: { _ in 7 })
+      #expect(earlier.inMemory)
+      func lookUp(_ fingerprint: String) throws -> String? {
+        try Array(fingerprint.utf8).withUnsafeBytes { try earlier.createdBy(fingerprint: $0) }
+      }
+      #expect(try lookUp("fp1") == "\(first.batchId):2")
+      #expect(try lookUp("fp3") == "\(first.batchId):4")
+      #expect(try lookUp("fp2") == nil)
+      #expect(try lookUp("") == nil)
+    }
+  }
+
   @Test func referenceMadeElsewhereAndTextsAreStoredAsGiven() async throws {
     let t = try TempDatabase()
     defer { t.remove() }
