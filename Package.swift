@@ -67,10 +67,13 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
-    // The submit benchmark's floor: AsyncHTTPClient alone, per request (scripts/bench).
+    // The submit benchmark's floor: AsyncHTTPClient alone (or allot's Magna client alone), per request
+    // (scripts/bench).
     .executableTarget(
       name: "http-floor",
-      dependencies: ["AllotHTTP", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+      dependencies: [
+        "AllotCore", "AllotHTTP", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ],
       path: "Sources/HTTPFloor"
     ),
     .target(

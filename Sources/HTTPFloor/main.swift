@@ -4,17 +4,21 @@
 // (as `allot submit` does), and prints the process's CPU time per request. No database, no state
 // machine: the floor under `allot submit`'s CPU per row. The token comes from MAGNA_API_TOKEN.
 //
-//   http-floor URL BODY_FILE [--requests N] [--concurrency C] [--api future|async]
+//   http-floor URL BODY_FILE [--requests N] [--concurrency C] [--api future|async|magna]
 //              [--configuration default|allot] [--deadline SECONDS]
 //
 // `future`: the EventLoopFuture API, requests started from the event loop as answers arrive (the
 // cheapest way AsyncHTTPClient offers; allot's clients use its delegate form, awaited from a task);
 // `async`: `execute(_:timeout:)` from a task per request on the event loop's executor.
+// `magna`: allot's `MagnaClient.startCreateAllocation` (its request template, response delegate, deadline,
+// answer reading and log), started from the event loop as answers arrive, with no engine and no database;
+// the base URL comes from MAGNA_BASE_URL, and URL is not used.
 // `--configuration allot`: the client configured as allot's clients are (`makeHTTPClientConfiguration`:
 // no tracing spans, head and body in one socket write, no redirects); `default` (the default): as
 // AsyncHTTPClient comes, but for redirects. `--deadline`: each request of the future API given a deadline
 // (allot's creates have one, `allot submit --request-timeout`, 30 s by default); none by default.
 
+import AllotCore
 import AllotHTTP
 import AsyncHTTPClient
 import Foundation
@@ -65,12 +69,12 @@ func parse(_ arguments: [String]) throws -> (
     }
   }
   guard positional.count == 2 else { throw Usage(description: "give the URL and the body file") }
-  guard requests > 0, concurrency > 0, (deadline ?? 1) > 0, api == "future" || api == "async",
+  guard requests > 0, concurrency > 0, (deadline ?? 1) > 0, ["future", "async", "magna"].contains(api),
     configuration == "default" || configuration == "allot"
   else {
     throw Usage(
       description:
-        "--requests, --concurrency and --deadline must be positive, --api future or async, --configuration default or allot"
+        "--requests, --concurrency and --deadline must be positive, --api future, async or magna, --configuration default or allot"
     )
   }
   guard let data = FileManager.default.contents(atPath: positional[1]) else {
@@ -89,7 +93,7 @@ do {
 } catch {
   FileHandle.standardError.write(
     Data(
-      "http-floor: \(error)\nusage: http-floor URL BODY_FILE [--requests N] [--concurrency C] [--api future|async] [--configuration default|allot] [--deadline SECONDS]\n"
+      "http-floor: \(error)\nusage: http-floor URL BODY_FILE [--requests N] [--concurrency C] [--api future|async|magna] [--configuration default|allot] [--deadline SECONDS]\n"
         .utf8))
   exit(2)
 }
@@ -122,6 +126,35 @@ final class LoopExecutor: TaskExecutor {
 }
 
 switch options.api {
+case "magna":
+  let magna = try MagnaClientConfiguration.fromEnvironment()
+  let magnaHTTP = MagnaClient.makeHTTPClient(magna)
+  let client = MagnaClient(httpClient: magnaHTTP, configuration: magna)
+  let done = MagnaClient.eventLoop.makePromise(of: Void.self)
+  final class Counter: @unchecked Sendable {  // touched on MagnaClient.eventLoop only
+    var started = 0
+    var finished = 0
+  }
+  let counter = Counter()
+  @Sendable func fire() {
+    counter.started += 1
+    _ = client.startCreateAllocation(body: options.body) { outcome in
+      let status: Int
+      if case .created = outcome { status = 200 } else { status = 0 }
+      statuses.withLockedValue { $0[status, default: 0] += 1 }
+      counter.finished += 1
+      if counter.started < options.requests {
+        fire()
+      } else if counter.finished == options.requests {
+        done.succeed(())
+      }
+    }
+  }
+  MagnaClient.eventLoop.execute {
+    for _ in 0..<min(options.concurrency, options.requests) { fire() }
+  }
+  try await done.futureResult.get()
+  try await magnaHTTP.shutdown().get()
 case "future":
   let done = loop.makePromise(of: Void.self)
   final class Counter: @unchecked Sendable {  // touched on `loop` only
