@@ -77,6 +77,52 @@ import Testing
     #expect(CreatedAnswerScanner.created(body)?.key == "A-1")
   }
 
+  /// The eight-bytes-at-a-time paths: a quote, a backslash escape, a control character, a non-ASCII byte
+  /// or a repeated key at every position around the word boundaries gives what `JSONDecoder` gives.
+  @Test func everyPositionOfASpecialByteAgrees() {
+    var bodies: [[UInt8]] = []
+    for at in 0..<24 {
+      let before = String(repeating: "a", count: at)
+      let after = String(repeating: "b", count: 24 - at)
+      for inner in [#"\""#, #"\\"#, #"\n"#, #"\u0041"#, "\u{01}", "\u{1F}", " ", "\u{7F}", "é", "\""] {
+        bodies.append(Array(#"{"result":{"id":"u1","name":"\#(before)\#(inner)\#(after)"}}"#.utf8))
+        bodies.append(Array(#"{"result":{"\#(before)\#(inner)\#(after)":1,"id":"u1"}}"#.utf8))
+        bodies.append(Array(#"{"result":{"id":"\#(before)\#(inner)\#(after)"}}"#.utf8))
+      }
+      var raw = Array(#"{"result":{"id":"u1","name":"\#(before)\#(after)"}}"#.utf8)
+      raw[at] = 0xC3
+      bodies.append(raw)
+    }
+    // Many keys, some sharing a length and first and last bytes, one of them repeated far from its first.
+    let keys = (0..<70).map { "k\($0 % 10)x\($0)k" }
+    let members = keys.map { #""\#($0)":\#($0.count)"# }.joined(separator: ",")
+    bodies.append(Array(#"{"result":{"id":"u1",\#(members)}}"#.utf8))
+    bodies.append(Array(#"{"result":{"id":"u1",\#(members),"k3x13k":0}}"#.utf8))
+    bodies.append(Array(#"{"result":{"id":"u1",\#(members),"id":"u2"}}"#.utf8))
+    var answered = 0
+    for body in bodies {
+      let slow = Self.decoded(body)
+      if let fast = CreatedAnswerScanner.created(body) {
+        answered += 1
+        #expect(slow?.id == fast.id && slow?.key == fast.key, "\(String(decoding: body, as: UTF8.self))")
+      }
+    }
+    // The plain cases are read by the scanner, not handed to the decoder.
+    #expect(CreatedAnswerScanner.created(bodies[bodies.count - 3])?.id == "u1")
+    #expect(CreatedAnswerScanner.created(bodies[bodies.count - 2]) == nil)
+    #expect(CreatedAnswerScanner.created(bodies[bodies.count - 1]) == nil)
+    // So are plain bytes and simple escapes in a value at every position.
+    for at in 0..<24 {
+      let before = String(repeating: "a", count: at)
+      let after = String(repeating: "b", count: 24 - at)
+      for inner in [#"\""#, #"\\"#, #"\n"#, " ", "\u{7F}"] {
+        let body = Array(#"{"result":{"id":"u1","name":"\#(before)\#(inner)\#(after)"}}"#.utf8)
+        #expect(CreatedAnswerScanner.created(body)?.id == "u1", "\(String(decoding: body, as: UTF8.self))")
+      }
+    }
+    #expect(answered > 0)
+  }
+
   @Test func randomMutationsNeverDisagree() {
     var rng = SystemRandomNumberGenerator()
     let base = Array(Self.samples[3].utf8)

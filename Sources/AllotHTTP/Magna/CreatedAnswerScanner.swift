@@ -1,3 +1,5 @@
+import AllotCore
+
 /// Reads a successful create answer, `{"isProcessed": true, "result": {"id": …, "key": …}, …}`, without
 /// building a JSON tree: one pass over the bytes that checks the document's syntax and picks out
 /// `isProcessed`, `result.id` and `result.key`.
@@ -7,6 +9,10 @@
 /// result, `isProcessed` true or absent, a non-empty string `id` and a string or null `key` without
 /// escapes, strict number syntax, no `\u` escapes or control characters in strings. Anything else gives
 /// nil, and the caller decodes with `JSONDecoder`.
+///
+/// The ASCII check and the runs of plain characters in strings go eight bytes at a time (`SWARBytes`),
+/// and a key is compared with the earlier keys of its object only when a 64-bit signature of the keys
+/// seen says it may repeat one: this reading is on the path of every create answer.
 struct CreatedAnswerScanner {
   private let bytes: UnsafeBufferPointer<UInt8>
   private var i = 0
@@ -20,10 +26,26 @@ struct CreatedAnswerScanner {
   static func created(_ body: [UInt8]) -> (id: String, key: String?)? {
     body.withUnsafeBufferPointer { buffer in
       // ASCII only: JSONDecoder's handling of UTF-8 is not reproduced here.
-      for b in buffer where b >= 0x80 { return nil }
+      guard isASCII(buffer) else { return nil }
       var scanner = CreatedAnswerScanner(buffer)
       return scanner.envelope()
     }
+  }
+
+  static func isASCII(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = buffer.baseAddress else { return true }
+    let raw = UnsafeRawPointer(base)
+    var any: UInt64 = 0
+    var i = 0
+    while i + 8 <= buffer.count {
+      any |= SWARBytes.load(raw, i)
+      i += 8
+    }
+    while i < buffer.count {
+      any |= UInt64(buffer[i])
+      i += 1
+    }
+    return any & SWARBytes.highs == 0
   }
 
   // MARK: - Envelope and result
@@ -31,7 +53,7 @@ struct CreatedAnswerScanner {
   private mutating func envelope() -> (id: String, key: String?)? {
     skipSpace()
     guard take(UInt8(ascii: "{")) else { return nil }
-    var seen: [Range<Int>] = []
+    var seen = SeenKeys()
     var processed: Bool?
     var result: (id: String, key: String?)?
     var resultSeen = false
@@ -79,7 +101,7 @@ struct CreatedAnswerScanner {
 
   /// The members of `result` after its `{`.
   private mutating func resultObject() -> (id: String, key: String?)? {
-    var seen: [Range<Int>] = []
+    var seen = SeenKeys()
     var id: String?
     var key: String?
     skipSpace()
@@ -138,11 +160,29 @@ struct CreatedAnswerScanner {
     return true
   }
 
+  /// Moves past the bytes that are neither `"`, `\\` nor a control character, eight at a time; the
+  /// byte-wise loops of the callers take it from there.
+  private mutating func skipPlainRun() {
+    guard let base = bytes.baseAddress else { return }
+    let raw = UnsafeRawPointer(base)
+    while i + 8 <= bytes.count {
+      let w = SWARBytes.load(raw, i)
+      if SWARBytes.has(w, UInt8(ascii: "\"")) || SWARBytes.has(w, UInt8(ascii: "\\"))
+        || SWARBytes.hasLess(w, than: 0x20)
+      {
+        return
+      }
+      i += 8
+    }
+  }
+
   /// A string without any escape; returns the range of its contents.
   private mutating func plainString() -> Range<Int>? {
     guard take(UInt8(ascii: "\"")) else { return nil }
     let start = i
-    while i < bytes.count {
+    while true {
+      skipPlainRun()
+      guard i < bytes.count else { return nil }
       let b = bytes[i]
       if b == UInt8(ascii: "\"") {
         i += 1
@@ -151,13 +191,14 @@ struct CreatedAnswerScanner {
       if b == UInt8(ascii: "\\") || b < 0x20 { return nil }
       i += 1
     }
-    return nil
   }
 
   /// Any string: simple escapes allowed, `\u` and control characters not.
   private mutating func skipString() -> Bool {
     guard take(UInt8(ascii: "\"")) else { return false }
-    while i < bytes.count {
+    while true {
+      skipPlainRun()
+      guard i < bytes.count else { return false }
       let b = bytes[i]
       i += 1
       switch b {
@@ -178,7 +219,6 @@ struct CreatedAnswerScanner {
         break
       }
     }
-    return false
   }
 
   /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
@@ -258,9 +298,26 @@ struct CreatedAnswerScanner {
     return true
   }
 
+  /// The keys of one object read so far.
+  private struct SeenKeys {
+    var ranges: [Range<Int>] = []
+    /// One bit per key read, chosen by its length and its first and last bytes: a key whose bit is clear
+    /// cannot repeat an earlier one.
+    var signature: UInt64 = 0
+  }
+
   /// Whether a key with the same bytes was seen already in this object; records it otherwise.
-  private func isDuplicate(_ range: Range<Int>, in seen: inout [Range<Int>]) -> Bool {
-    for other in seen where other.count == range.count {
+  private func isDuplicate(_ range: Range<Int>, in seen: inout SeenKeys) -> Bool {
+    var bit: UInt64 = 1 << UInt64(range.count & 63)
+    if let first = range.first, let last = range.last {
+      bit = 1 << ((UInt64(range.count) &* 7 &+ UInt64(bytes[first]) &* 3 &+ UInt64(bytes[last])) & 63)
+    }
+    defer {
+      seen.signature |= bit
+      seen.ranges.append(range)
+    }
+    guard seen.signature & bit != 0 else { return false }
+    for other in seen.ranges where other.count == range.count {
       var same = true
       for k in 0..<range.count where bytes[other.lowerBound + k] != bytes[range.lowerBound + k] {
         same = false
@@ -268,7 +325,6 @@ struct CreatedAnswerScanner {
       }
       if same { return true }
     }
-    seen.append(range)
     return false
   }
 
