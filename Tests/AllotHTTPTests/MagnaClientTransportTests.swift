@@ -1,7 +1,8 @@
 import AllotCore
-import AllotHTTP
 import Foundation
 import Testing
+
+@testable import AllotHTTP
 
 #if canImport(Glibc)
   import Glibc
@@ -108,6 +109,59 @@ extension MagnaClientTransportTests {
     }
   }
 
+  /// A started create past its deadline (`RequestDeadlines`, one timer for the client's requests) is
+  /// uncertain, as an awaited one is; a second one, started later, is failed at its own deadline by the
+  /// timer set again; and nothing stays watched.
+  @Test func startedRequestsPastTheirDeadlinesEndAsUncertain() async throws {
+    let server = try RawHTTPServer { _ in false }  // reads the request and never answers
+    defer { server.stop() }
+    try await withMagnaClient(try configuration(server, timeout: .milliseconds(400))) { client in
+      let start = { @Sendable () async -> (CreateOutcome, Duration) in
+        let started = ContinuousClock.now
+        let outcome = await withCheckedContinuation { (c: CheckedContinuation<CreateOutcome, Never>) in
+          let handle = client.startCreateAllocation(body: Array(#"{"amount":"1"}"#.utf8)) {
+            c.resume(returning: $0)
+          }
+          // A deadline missed fails the test (the outcome says cancelled) rather than hanging it. Generous:
+          // under the whole suite's load an answer may wait seconds for a thread.
+          Task {
+            try await Task.sleep(for: .seconds(60))
+            handle.cancel()
+          }
+        }
+        return (outcome, ContinuousClock.now - started)
+      }
+      async let first = start()
+      try await Task.sleep(for: .milliseconds(250))
+      async let second = start()
+      for (outcome, elapsed) in await [first, second] {
+        #expect(outcome == .uncertain(status: nil, reason: "request deadline passed before an answer came"))
+        #expect(elapsed >= .milliseconds(400) && elapsed < .seconds(60), "\(elapsed)")
+      }
+      #expect(server.requests == 2)
+      #expect(client.deadlines.count == 0)
+    }
+  }
+
+  /// Answered creates leave nothing watched, and the awaited create keeps AsyncHTTPClient's deadline.
+  @Test func answeredRequestsAreForgotten() async throws {
+    let server = try RawHTTPServer { fd in
+      let body = #"{"isProcessed":true,"result":{"id":"a1"}}"#
+      RawHTTPServer.send(
+        fd, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+      return true
+    }
+    defer { server.stop() }
+    try await withMagnaClient(try configuration(server, timeout: .seconds(30))) { client in
+      for _ in 0..<5 {
+        let outcome = await withCheckedContinuation { (c: CheckedContinuation<CreateOutcome, Never>) in
+          _ = client.startCreateAllocation(body: Array(#"{"amount":"1"}"#.utf8)) { c.resume(returning: $0) }
+        }
+        #expect(outcome == .created(id: "a1", key: ""))
+      }
+      #expect(client.deadlines.count == 0)
+    }
+  }
 }
 
 /// An HTTP/1.1 server on 127.0.0.1 (a free port). For each connection it reads one request (head and

@@ -89,20 +89,33 @@ func exchange(
 }
 
 /// `exchange` of `template` without awaiting: `completion` gets the result (on the client's event loop, or
-/// at once when the request cannot start). Returns the request's task, to cancel it.
+/// at once when the request cannot start). Returns the request's task, to cancel it. `deadlines` fails
+/// it when `timeout` has passed (in place of AsyncHTTPClient's deadline, a timer per request).
 func startExchange(
   _ http: HTTPClient, template: HTTPClient.Request, body: [UInt8], timeout: Duration, maxResponseBytes: Int,
-  secret: APISecret? = nil, completion: @escaping @Sendable (ExchangeResult) -> Void
+  deadlines: RequestDeadlines, secret: APISecret? = nil,
+  completion: @escaping @Sendable (ExchangeResult) -> Void
 ) -> HTTPClient.Task<RawResponse> {
   let started = ContinuousClock.now
   var request = template
   request.body = .bytes(body)
-  return start(request, on: http, timeout: timeout, maxResponseBytes: maxResponseBytes) { result in
+  let ticket = deadlines.watch(until: .now() + timeout.timeAmount)
+  let collector = ResponseCollector(maxBytes: maxResponseBytes)
+  let task = http.execute(request: request, delegate: collector, eventLoop: .indifferent)
+  deadlines.attach(task, to: ticket)
+  task.futureResult.whenComplete { outcome in
+    deadlines.forget(ticket)
+    let result: ExchangeResult
+    switch outcome {
+    case .success(let response): result = .response(response)
+    case .failure(let error): result = collector.failure(error)
+    }
     HTTPLog.exchanged(
       method: template.method.rawValue, url: template.url.absoluteString, requestBody: body, result: result,
       elapsed: ContinuousClock.now - started, secret: secret)
     completion(result)
   }
+  return task
 }
 
 /// Through AsyncHTTPClient's delegate API: the async `execute(_:timeout:)` starts an unstructured task
@@ -125,25 +138,6 @@ private func perform(
   } catch {
     return collector.failure(error)
   }
-}
-
-/// Starts `request`; `completion` gets the result once it has ended.
-private func start(
-  _ request: HTTPClient.Request, on http: HTTPClient, timeout: Duration, maxResponseBytes: Int,
-  completion: @escaping @Sendable (ExchangeResult) -> Void
-) -> HTTPClient.Task<RawResponse> {
-  let collector = ResponseCollector(maxBytes: maxResponseBytes)
-  let task = http.execute(
-    request: request, delegate: collector, eventLoop: .indifferent, deadline: .now() + timeout.timeAmount)
-  task.futureResult.whenComplete { result in
-    switch result {
-    case .success(let response):
-      completion(.response(response))
-    case .failure(let error):
-      completion(collector.failure(error))
-    }
-  }
-  return task
 }
 
 /// Collects one response's head and body (at most `maxBytes`, else `NIOTooManyBytesError`).

@@ -16,11 +16,14 @@ public struct MagnaClient: MagnaAPI, CustomStringConvertible {
   /// `POST /allocations/create` with its headers and no body, built once (nil when the base URL does not
   /// parse: each create then fails with the reason).
   let createTemplate: HTTPClient.Request?
+  /// The deadlines of the creates started by ``startCreateAllocation(body:completion:)``.
+  let deadlines: RequestDeadlines
 
   /// Uses `httpClient` as is (it should not follow redirects: see ``makeHTTPClient(_:)``).
   public init(httpClient: HTTPClient, configuration: MagnaClientConfiguration) {
     self.http = httpClient
     self.configuration = configuration
+    self.deadlines = RequestDeadlines(on: httpClient.eventLoopGroup.next())
     self.createTemplate = try? HTTPClient.Request(
       url: configuration.baseURL + "/allocations/create", method: .POST,
       headers: Self.headers(configuration.token))
@@ -72,7 +75,7 @@ public struct MagnaClient: MagnaAPI, CustomStringConvertible {
     let client = self
     let task = startExchange(
       http, template: createTemplate, body: body, timeout: configuration.requestTimeout,
-      maxResponseBytes: configuration.maxResponseBytes, secret: configuration.token
+      maxResponseBytes: configuration.maxResponseBytes, deadlines: deadlines, secret: configuration.token
     ) { result in
       completion(client.redacted(Self.createOutcome(result)))
     }
