@@ -1,8 +1,11 @@
 import AllotCore
-import AllotStore
 import AllotTestSupport
 import Foundation
+import GRDB
+import GRDBSQLite
 import Testing
+
+@testable import AllotStore
 
 @Suite struct AllotDatabaseTests {
   @Test func createsAPrivateWALDatabaseWithMigrations() throws {
@@ -90,6 +93,35 @@ import Testing
     let upTo = try await t.db.sendableRows(batch: nil, now: 0, limit: 10, upTo: horizon)
     #expect(upTo.map(\.id) == [horizon - 2, horizon - 1, horizon])
     #expect(try await t.db.sendableRows(batch: nil, now: 0, limit: 10).count == 5)
+  }
+
+  /// The reads of a submission leave the statements it reuses compiled: a read that made the connection
+  /// read-only for a while (`PRAGMA query_only`) had SQLite expire them, and each was compiled again.
+  @Test func readsLeaveTheSubmissionStatementsCompiled() async throws {
+    let t = try TempDatabase()
+    defer { t.remove() }
+    try t.stage(valid: 4)
+    var rows = try await t.db.sendableRows(batch: nil, now: 0, limit: 10)
+    for row in rows.prefix(2) {
+      try await t.db.apply(
+        RowUpdate(rowId: row.id, from: .pending, to: .inFlight, reason: .send, attemptsDelta: 1))
+    }
+    for _ in 0..<3 {
+      rows = try await t.db.sendableRows(batch: nil, now: 0, limit: 10)
+      _ = try await t.db.counts(batch: nil)
+    }
+    #expect(rows.count == 2)
+    for row in rows {
+      try await t.db.apply(
+        RowUpdate(rowId: row.id, from: .pending, to: .inFlight, reason: .send, attemptsDelta: 1))
+    }
+    let recompiled = try await t.db.queue.write { db in
+      Int(
+        sqlite3_stmt_status(
+          try db.cachedStatement(sql: AllotDatabase.updateSQL).sqliteStatement, SQLITE_STMTSTATUS_REPREPARE, 0
+        ))
+    }
+    #expect(recompiled == 0)
   }
 
   @Test func stagingCountsAndIssues() async throws {
