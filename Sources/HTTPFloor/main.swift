@@ -125,71 +125,73 @@ final class LoopExecutor: TaskExecutor {
   }
 }
 
+/// The requests started and answered, for the APIs whose answers start the next request: each answer is
+/// counted and starts another until all have started, and the last one completes `done`. Touched on one
+/// event loop only.
+final class Relay: @unchecked Sendable {
+  var started = 0
+  var finished = 0
+  let done: EventLoopPromise<Void>
+
+  init(done: EventLoopPromise<Void>) {
+    self.done = done
+  }
+
+  func answered(status: Int, next fire: () -> Void) {
+    statuses.withLockedValue { $0[status, default: 0] += 1 }
+    finished += 1
+    if started < options.requests {
+      fire()
+    } else if finished == options.requests {
+      done.succeed(())
+    }
+  }
+
+  /// Starts the first `concurrency` requests on `loop` and waits for the last answer.
+  func run(on loop: any EventLoop, _ fire: @escaping @Sendable () -> Void) async throws {
+    loop.execute {
+      for _ in 0..<min(options.concurrency, options.requests) { fire() }
+    }
+    try await done.futureResult.get()
+  }
+}
+
 switch options.api {
 case "magna":
   let magna = try MagnaClientConfiguration.fromEnvironment()
   let magnaHTTP = MagnaClient.makeHTTPClient(magna)
   let client = MagnaClient(httpClient: magnaHTTP, configuration: magna)
-  let done = MagnaClient.eventLoop.makePromise(of: Void.self)
-  final class Counter: @unchecked Sendable {  // touched on MagnaClient.eventLoop only
-    var started = 0
-    var finished = 0
-  }
-  let counter = Counter()
+  let relay = Relay(done: MagnaClient.eventLoop.makePromise(of: Void.self))
   @Sendable func fire() {
-    counter.started += 1
+    relay.started += 1
     _ = client.startCreateAllocation(body: options.body) { outcome in
-      let status: Int
-      if case .created = outcome { status = 200 } else { status = 0 }
-      statuses.withLockedValue { $0[status, default: 0] += 1 }
-      counter.finished += 1
-      if counter.started < options.requests {
-        fire()
-      } else if counter.finished == options.requests {
-        done.succeed(())
-      }
+      let created: Bool
+      if case .created = outcome { created = true } else { created = false }
+      relay.answered(status: created ? 200 : 0, next: fire)
     }
   }
-  MagnaClient.eventLoop.execute {
-    for _ in 0..<min(options.concurrency, options.requests) { fire() }
-  }
-  try await done.futureResult.get()
+  try await relay.run(on: MagnaClient.eventLoop, fire)
   try await magnaHTTP.shutdown().get()
 case "future":
-  let done = loop.makePromise(of: Void.self)
-  final class Counter: @unchecked Sendable {  // touched on `loop` only
-    var started = 0
-    var finished = 0
-  }
-  let counter = Counter()
+  let relay = Relay(done: loop.makePromise(of: Void.self))
   @Sendable func fire() {
-    counter.started += 1
+    relay.started += 1
     let request: HTTPClient.Request
     do {
       request = try HTTPClient.Request(
         url: options.url, method: .POST, headers: headers, body: .bytes(options.body))
     } catch {
-      done.fail(error)
+      relay.done.fail(error)
       return
     }
     http.execute(
       request: request, eventLoop: .delegate(on: loop),
       deadline: options.deadline.map { .now() + .seconds(Int64($0)) }
     ).whenComplete { result in
-      let status = (try? result.get()).map { Int($0.status.code) } ?? 0
-      statuses.withLockedValue { $0[status, default: 0] += 1 }
-      counter.finished += 1
-      if counter.started < options.requests {
-        fire()
-      } else if counter.finished == options.requests {
-        done.succeed(())
-      }
+      relay.answered(status: (try? result.get()).map { Int($0.status.code) } ?? 0, next: fire)
     }
   }
-  loop.execute {
-    for _ in 0..<min(options.concurrency, options.requests) { fire() }
-  }
-  try await done.futureResult.get()
+  try await relay.run(on: loop, fire)
 default:
   let executor = LoopExecutor(loop)
   await Task(executorPreference: executor) {
