@@ -308,10 +308,8 @@ struct CreatedAnswerScanner {
 
   /// Whether a key with the same bytes was seen already in this object; records it otherwise.
   private func isDuplicate(_ range: Range<Int>, in seen: inout SeenKeys) -> Bool {
-    var bit: UInt64 = 1 << UInt64(range.count & 63)
-    if let first = range.first, let last = range.last {
-      bit = 1 << ((UInt64(range.count) &* 7 &+ UInt64(bytes[first]) &* 3 &+ UInt64(bytes[last])) & 63)
-    }
+    let ends = range.isEmpty ? 0 : UInt64(bytes[range.lowerBound]) &* 3 &+ UInt64(bytes[range.upperBound - 1])
+    let bit: UInt64 = 1 << ((UInt64(range.count) &* 7 &+ ends) & 63)
     defer {
       seen.signature |= bit
       seen.ranges.append(range)
